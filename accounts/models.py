@@ -1,0 +1,12 @@
+"""One user model for the whole platform: tenant users live in their tenant's database, operators in the control one."""
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    email = models.EmailField(unique=True)
+    bio = models.TextField(blank=True, default="")
+    image = models.URLField(max_length=1000, blank=True, null=True)
+
+    class Meta:
+        db_table = "accounts_user"

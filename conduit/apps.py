@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ConduitConfig(AppConfig):
+    name = "conduit"
+    verbose_name = "Conduit platform"

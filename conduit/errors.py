@@ -1,0 +1,54 @@
+"""Every error as JSON in the RealWorld shape: {"errors": {"<field>": ["<message>"]}}."""
+from django.http import JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _flatten(detail, field="body"):
+    if isinstance(detail, dict):
+        out = {}
+        for key, value in detail.items():
+            key = "body" if key in ("non_field_errors", "detail") else key
+            for sub_key, messages in _flatten(value, key).items():
+                out.setdefault(sub_key, []).extend(messages)
+        return out
+    if isinstance(detail, list):
+        messages = []
+        for item in detail:
+            flat = _flatten(item, field)
+            messages.extend(m for values in flat.values() for m in values)
+        return {field: messages}
+    return {field: [str(detail)]}
+
+
+def exception_handler(exc, context):
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError) and response.status_code == status.HTTP_400_BAD_REQUEST:
+        response.status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    if isinstance(exc, exceptions.ParseError):
+        response.status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    response.data = {"errors": _flatten(response.data)}
+    return response
+
+
+def error_response(status_code, field, message):
+    return Response({"errors": {field: [message]}}, status=status_code)
+
+
+def json_404(request, exception=None):
+    return JsonResponse({"errors": {"body": ["Not found."]}}, status=404)
+
+
+def json_500(request):
+    return JsonResponse({"errors": {"body": ["Internal server error."]}}, status=500)
+
+
+def json_400(request, exception=None):
+    return JsonResponse({"errors": {"body": ["Bad request."]}}, status=400)
+
+
+def json_403(request, exception=None):
+    return JsonResponse({"errors": {"body": ["Forbidden."]}}, status=403)

@@ -1,0 +1,58 @@
+"""GET /api/health: named checks; 200 when all pass, 503 naming what failed. Apps add checks with `register`."""
+import time
+
+from django.db import connections
+from django.http import JsonResponse
+
+from tenants.context import current_tenant
+
+_checks = {}
+
+
+def register(name):
+    """Decorator: `fn()` raises (or returns False) when unhealthy; may return a detail dict."""
+
+    def wrap(fn):
+        _checks[name] = fn
+        return fn
+
+    return wrap
+
+
+@register("control_db")
+def _control_db():
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+@register("tenant_db")
+def _tenant_db():
+    tenant = current_tenant()
+    if tenant is None:
+        return {"skipped": "not a tenant host"}
+    from tenants.connections import ensure_alias
+
+    with connections[ensure_alias(tenant)].cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"tenant": tenant.slug}
+
+
+def health(request):
+    results, healthy = {}, True
+    for name, check in _checks.items():
+        started = time.perf_counter()
+        try:
+            detail = check()
+            ok = detail is not False
+        except Exception as exc:  # a health check reports failures, it never raises
+            ok, detail = False, {"error": f"{type(exc).__name__}: {exc}".splitlines()[0][:300]}
+        entry = {"ok": ok, "ms": round((time.perf_counter() - started) * 1000, 2)}
+        if isinstance(detail, dict):
+            entry.update(detail)
+        results[name] = entry
+        healthy &= ok
+    failed = [name for name, entry in results.items() if not entry["ok"]]
+    body = {"status": "ok" if healthy else "fail", "checks": results}
+    if failed:
+        body["failed"] = failed
+    return JsonResponse(body, status=200 if healthy else 503)

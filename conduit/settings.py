@@ -1,0 +1,173 @@
+"""Django settings: everything comes from the environment (12-factor), with embedded-profile defaults."""
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name, default=None):
+    value = os.environ.get(name)
+    return default if value in (None, "") else value
+
+
+def env_bool(name, default=False):
+    return str(env(name, default)).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name, default=""):
+    return [item.strip() for item in str(env(name, default)).split(",") if item.strip()]
+
+
+DATA_DIR = Path(env("CONDUIT_DATA_DIR", BASE_DIR / "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env("SECRET_KEY", "insecure-dev-key-change-me-in-production-0123456789")
+BASE_DOMAIN = env("CONDUIT_BASE_DOMAIN", "localhost").lower()
+
+# Host validation is done by TenantMiddleware against the registry (custom domains are dynamic);
+# ALLOWED_HOSTS lists extra hosts that reach the control plane (e.g. an IP used by health checks).
+ALLOWED_HOSTS = ["*"]
+CONTROL_HOSTS = [BASE_DOMAIN, *env_list("ALLOWED_HOSTS", "127.0.0.1,[::1]")]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
+    "conduit",
+    "tenants",
+    "accounts",
+    "content",
+    "search",
+]
+
+MIDDLEWARE = [
+    "conduit.logging.RequestLogMiddleware",
+    "tenants.middleware.TenantMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "conduit.urls_control"
+WSGI_APPLICATION = "conduit.wsgi.application"
+APPEND_SLASH = False
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Databases: `default` is the control database; tenant aliases are added lazily at runtime.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'control.sqlite3'}"), conn_max_age=600
+    ),
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        "timeout": 10,
+    }
+DATABASE_ROUTERS = ["tenants.router.TenantRouter"]
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+# --- Conduit's own settings, read in one place (conduit.conf.conduit_settings).
+CONDUIT = {
+    "TENANT_DATABASE_URL": env("CONDUIT_TENANT_DATABASE_URL", f"sqlite:///{DATA_DIR / 'tenants' / '{slug}.sqlite3'}"),
+    "MAX_TENANT_CONNECTIONS": int(env("CONDUIT_MAX_TENANT_CONNECTIONS", 64)),
+    "TENANT_HEADER_ENABLED": env_bool("CONDUIT_TENANT_HEADER", False),
+    "REGISTRY_REFRESH_SECONDS": float(env("CONDUIT_REGISTRY_REFRESH_SECONDS", 0.5)),
+    "RESERVED_SLUGS": env_list(
+        "CONDUIT_RESERVED_SLUGS",
+        "www,admin,api,static,media,mail,smtp,ftp,control,root,status,metrics,health,template,default,localhost",
+    ),
+    "DEMO_TENANT": env("CONDUIT_DEMO_TENANT", "demo"),
+    "ROUTING_ENABLED": env_bool("CONDUIT_ROUTING_ENABLED", True),
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env("CONDUIT_STATIC_ROOT", BASE_DIR / "staticfiles"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": DATA_DIR / "media"}},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# Proxy headers are trusted only when the operator says a proxy sits in front (deploy/nginx).
+if env_bool("CONDUIT_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.BasicAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "conduit.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Conduit control plane API",
+    "DESCRIPTION": "Staff-only tenant lifecycle API of the Conduit platform.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+        if env("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "conduit.logging.JsonFormatter"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}},
+    "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "WARNING"},
+    },
+}

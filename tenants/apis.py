@@ -1,0 +1,102 @@
+"""Staff-only control API for the tenant lifecycle (one API class per operation)."""
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from conduit.errors import error_response
+from tenants.models import Tenant
+from tenants.provisioning import redact
+from tenants.selectors import TenantNotFound, audit_list, tenant_get, tenant_list
+from tenants.services import Actor, TenantError, tenant_create, tenant_delete, tenant_resume, tenant_suspend
+
+
+def request_actor(request):
+    return Actor(name=request.user.get_username(), source_ip=request.META.get("REMOTE_ADDR", "unknown"))
+
+
+class TenantOutput(serializers.ModelSerializer):
+    domains = serializers.SerializerMethodField()
+    database = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Tenant
+        fields = ["slug", "name", "status", "domains", "database", "schema_version", "read_only",
+                  "created_at", "updated_at"]
+
+    def get_domains(self, obj) -> list[str]:
+        return [d.domain for d in obj.domains.all()]
+
+    def get_database(self, obj) -> str:
+        return redact(obj.database_url)
+
+
+class LifecycleApi(APIView):
+    """Maps the services' expected errors to 4xx JSON."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, TenantNotFound):
+            return error_response(status.HTTP_404_NOT_FOUND, "slug", str(exc))
+        if isinstance(exc, TenantError):
+            code = status.HTTP_409_CONFLICT if "already" in str(exc) else status.HTTP_422_UNPROCESSABLE_ENTITY
+            return error_response(code, exc.field, str(exc))
+        return super().handle_exception(exc)
+
+
+class TenantListCreateApi(LifecycleApi):
+    class InputSerializer(serializers.Serializer):
+        slug = serializers.CharField(max_length=63)
+        name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        domains = serializers.ListField(child=serializers.CharField(max_length=253), required=False, default=list)
+        database_url = serializers.CharField(max_length=500, required=False, allow_null=True, default=None)
+
+    @extend_schema(responses=TenantOutput(many=True))
+    def get(self, request):
+        return Response(TenantOutput(tenant_list(status=request.query_params.get("status")), many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: TenantOutput})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tenant = tenant_create(actor=request_actor(request), **data.validated_data)
+        return Response(TenantOutput(tenant_get(slug=tenant.slug)).data, status=status.HTTP_201_CREATED)
+
+
+class TenantDetailApi(LifecycleApi):
+    @extend_schema(responses=TenantOutput)
+    def get(self, request, slug):
+        return Response(TenantOutput(tenant_get(slug=slug)).data)
+
+    @extend_schema(responses={204: None}, description="Soft delete; `?purge=true` drops database, media and index.")
+    def delete(self, request, slug):
+        purge = request.query_params.get("purge", "").lower() in {"1", "true", "yes"}
+        tenant_delete(slug=slug, actor=request_actor(request), purge=purge)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TenantSuspendApi(LifecycleApi):
+    @extend_schema(request=None, responses=TenantOutput)
+    def post(self, request, slug):
+        return Response(TenantOutput(tenant_suspend(slug=slug, actor=request_actor(request))).data)
+
+
+class TenantResumeApi(LifecycleApi):
+    @extend_schema(request=None, responses=TenantOutput)
+    def post(self, request, slug):
+        return Response(TenantOutput(tenant_resume(slug=slug, actor=request_actor(request))).data)
+
+
+class AuditListApi(LifecycleApi):
+    class OutputSerializer(serializers.Serializer):
+        at = serializers.DateTimeField()
+        actor = serializers.CharField()
+        action = serializers.CharField()
+        target = serializers.CharField()
+        source_ip = serializers.CharField()
+        privilege = serializers.CharField()
+        detail = serializers.JSONField()
+
+    @extend_schema(responses=OutputSerializer(many=True))
+    def get(self, request):
+        rows = audit_list(target=request.query_params.get("target"))[:500]
+        return Response(self.OutputSerializer(rows, many=True).data)

@@ -1,0 +1,74 @@
+"""The current tenant lives in a ContextVar: set by the middleware or `tenant_context`, always reset."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+_current = ContextVar("conduit_tenant", default=None)
+
+
+class TenantNotSet(RuntimeError):
+    """A tenant-scoped model was used with no tenant in context (fail closed)."""
+
+
+@dataclass(frozen=True)
+class TenantInfo:
+    """An immutable snapshot of a tenant's routing data, safe to cache and share across threads."""
+
+    id: int
+    slug: str
+    name: str
+    status: str
+    database_url: str
+    read_only: bool = False
+
+    @property
+    def alias(self):
+        from tenants.connections import alias_for
+
+        return alias_for(self)
+
+
+def current_tenant():
+    return _current.get()
+
+
+def current_tenant_slug():
+    tenant = _current.get()
+    return tenant.slug if tenant else None
+
+
+def require_tenant():
+    tenant = _current.get()
+    if tenant is None:
+        raise TenantNotSet("No tenant in context: tenant-scoped data cannot be used here.")
+    return tenant
+
+
+def as_info(tenant):
+    """Accept a Tenant model instance, a TenantInfo or a slug."""
+    if isinstance(tenant, TenantInfo):
+        return tenant
+    if isinstance(tenant, str):
+        from tenants.selectors import tenant_get
+
+        return tenant_get(slug=tenant).info()
+    return tenant.info()
+
+
+@contextmanager
+def tenant_context(tenant):
+    """Run a block as `tenant` (a Tenant, TenantInfo or slug); the previous context is restored after."""
+    token = _current.set(as_info(tenant))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+@contextmanager
+def no_tenant():
+    token = _current.set(None)
+    try:
+        yield
+    finally:
+        _current.reset(token)

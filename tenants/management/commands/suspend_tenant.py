@@ -1,0 +1,13 @@
+from tenants.management.commands._base import TenantCommand, cli_actor
+from tenants.services import tenant_suspend
+
+
+class Command(TenantCommand):
+    help = "Suspend a tenant: its site answers 503 until resumed."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+
+    def handle(self, slug, **options):
+        tenant_suspend(slug=slug, actor=cli_actor())
+        self.stdout.write(self.style.SUCCESS(f"suspended tenant '{slug}'"))

@@ -1,0 +1,60 @@
+"""Route each request: control host → control URLs; tenant host → tenant URLs inside tenant_context."""
+from django.http import JsonResponse
+
+from conduit.conf import conduit_settings
+from tenants.context import _current
+from tenants.registry import CONTROL, registry
+
+CONTROL_URLCONF = "conduit.urls_control"
+TENANT_URLCONF = "conduit.urls_tenant"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def error(status, field, message, **headers):
+    response = JsonResponse({"errors": {field: [message]}}, status=status)
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def request_host(request):
+    """The Host header (or X-Forwarded-Host when a trusted proxy is configured), lowercased, without port."""
+    from django.conf import settings
+
+    host = request.META.get("HTTP_X_FORWARDED_HOST") if settings.USE_X_FORWARDED_HOST else None
+    host = (host or request.META.get("HTTP_HOST") or request.META.get("SERVER_NAME", "")).split(",")[-1].strip()
+    if host.startswith("["):
+        return host[: host.find("]") + 1].lower()
+    return host.rsplit(":", 1)[0].lower().rstrip(".")
+
+
+class TenantMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.tenant = None
+        if not conduit_settings.ROUTING_ENABLED:  # single-database mode (benchmarks, one-site installs)
+            request.urlconf = TENANT_URLCONF
+            return self.get_response(request)
+        header = request.META.get("HTTP_X_TENANT") if conduit_settings.TENANT_HEADER_ENABLED else None
+        target = registry.resolve(request_host(request), header.strip().lower() if header else None)
+        if target is CONTROL:
+            request.urlconf = CONTROL_URLCONF
+            return self.get_response(request)
+        if target is None or target.status == "deleted":
+            return error(404, "tenant", "No Conduit site is served at this address.")
+        if target.status == "suspended":
+            return error(503, "tenant", f"The site '{target.slug}' is suspended. Contact the platform operator.")
+        if target.read_only and request.method not in SAFE_METHODS:
+            return error(
+                503, "tenant", f"The site '{target.slug}' is read-only while it is being moved; retry shortly.",
+                Retry_After="30",
+            )
+        request.urlconf = TENANT_URLCONF
+        request.tenant = target
+        token = _current.set(target)
+        try:
+            return self.get_response(request)
+        finally:
+            _current.reset(token)

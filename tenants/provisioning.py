@@ -1,0 +1,231 @@
+"""Create, clone and drop tenant databases (tenancy rule 7: provisioning is a clone of a migrated template)."""
+import fcntl
+import hashlib
+import os
+import shutil
+import uuid
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+import dj_database_url
+import psycopg
+from psycopg import sql
+from django.conf import settings
+from django.core.management import call_command
+
+from conduit.conf import conduit_settings
+from tenants.connections import ensure_alias, release_tenant
+from tenants.context import TenantInfo, tenant_context
+from tenants.router import CONTROL_APPS
+
+TEMPLATE_SLUG = "template"
+
+
+class ProvisioningError(Exception):
+    """A tenant database could not be created, reached or dropped; the message says why."""
+
+
+@lru_cache(maxsize=1)
+def schema_fingerprint():
+    """A short hash of every migration a tenant database receives: equal fingerprints mean nothing pending."""
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    nodes = sorted(f"{app}.{name}" for app, name in loader.graph.nodes if app not in CONTROL_APPS)
+    return hashlib.sha256("\n".join(nodes).encode()).hexdigest()[:16]
+
+
+def tenant_database_url(slug, override=None):
+    return (override or conduit_settings.TENANT_DATABASE_URL).replace("{slug}", slug)
+
+
+def is_sqlite(url):
+    return url.startswith("sqlite:")
+
+
+def sqlite_path(url):
+    return Path(dj_database_url.parse(url)["NAME"])
+
+
+def _pg_parts(url):
+    cfg = dj_database_url.parse(url)
+    return cfg["NAME"], dict(
+        host=cfg.get("HOST") or None, port=cfg.get("PORT") or None, user=cfg.get("USER") or None,
+        password=cfg.get("PASSWORD") or None,
+    )
+
+
+@contextmanager
+def _pg_admin(url):
+    """An autocommit connection to the server's `postgres` database, for CREATE/DROP DATABASE."""
+    _, params = _pg_parts(url)
+    try:
+        conn = psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5, **params)
+    except psycopg.Error as exc:
+        raise ProvisioningError(f"cannot reach database server for {redact(url)}: {str(exc).strip()}") from exc
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def redact(url):
+    cfg = dj_database_url.parse(url)
+    return url.replace(f":{cfg['PASSWORD']}@", ":***@") if cfg.get("PASSWORD") else url
+
+
+def _migrate(info):
+    with tenant_context(info):
+        alias = ensure_alias(info)
+        call_command("migrate", database=alias, interactive=False, verbosity=0)
+    release_tenant(info)
+
+
+def _template_info(url):
+    return TenantInfo(id=0, slug=TEMPLATE_SLUG, name="template", status="active", database_url=url)
+
+
+# --- SQLite -------------------------------------------------------------------------------------------
+
+def _sqlite_template(directory):
+    path = directory / ".templates" / f"template-{schema_fingerprint()}.sqlite3"
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            tmp = path.with_name(f".{uuid.uuid4().hex}.sqlite3")
+            try:
+                _migrate(_template_info(f"sqlite:///{tmp}"))
+                import sqlite3
+
+                with sqlite3.connect(tmp) as db:  # fold the WAL into the main file so one file copy is complete
+                    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                os.replace(tmp, path)
+            finally:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    return path
+
+
+def _sqlite_create(url):
+    target = sqlite_path(url)
+    if target.exists():
+        raise ProvisioningError(f"database file {target} already exists")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ProvisioningError(f"cannot create directory for {target}: {exc.strerror}") from exc
+    template = _sqlite_template(target.parent)
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}")
+    shutil.copyfile(template, tmp)
+    try:
+        os.link(tmp, target)  # atomic, and fails if the target appeared meanwhile
+    except FileExistsError as exc:
+        raise ProvisioningError(f"database file {target} already exists") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _sqlite_drop(url):
+    path = sqlite_path(url)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------------
+
+def _pg_url_for(url, dbname):
+    cfg = dj_database_url.parse(url)
+    auth = cfg.get("USER") or ""
+    if cfg.get("PASSWORD"):
+        auth += f":{cfg['PASSWORD']}"
+    host = cfg.get("HOST") or "localhost"
+    port = f":{cfg['PORT']}" if cfg.get("PORT") else ""
+    return f"postgres://{auth}{'@' if auth else ''}{host}{port}/{dbname}"
+
+
+def _pg_exists(conn, name):
+    return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+def _pg_template(url, conn):
+    name = f"conduit_template_{schema_fingerprint()}"
+    if _pg_exists(conn, name):
+        return name
+    conn.execute("SELECT pg_advisory_lock(hashtext(%s))", [name])
+    try:
+        if not _pg_exists(conn, name):
+            building = f"{name}_building_{uuid.uuid4().hex[:8]}"
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(building)))
+            try:
+                _migrate(_template_info(_pg_url_for(url, building)))
+                conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                    sql.Identifier(building), sql.Identifier(name)))
+            except BaseException:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(building)))
+                raise
+    finally:
+        conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", [name])
+    return name
+
+
+def _pg_create(url):
+    dbname, _ = _pg_parts(url)
+    with _pg_admin(url) as conn:
+        if _pg_exists(conn, dbname):
+            raise ProvisioningError(f"database {dbname} already exists on that server")
+        template = _pg_template(url, conn)
+        try:
+            conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(dbname), sql.Identifier(template)))
+        except psycopg.Error as exc:
+            raise ProvisioningError(f"cannot create database {dbname}: {str(exc).strip()}") from exc
+
+
+def _pg_drop(url):
+    dbname, _ = _pg_parts(url)
+    with _pg_admin(url) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
+
+
+# --- Public interface ---------------------------------------------------------------------------------
+
+def check_url(url):
+    """Refuse URLs of engines tenants cannot use, with a clear message."""
+    if not (is_sqlite(url) or url.startswith(("postgres://", "postgresql://", "pgsql://"))):
+        raise ProvisioningError(f"unsupported tenant database URL {redact(url)!r}: use sqlite:/// or postgres://")
+    try:
+        dj_database_url.parse(url)
+    except Exception as exc:  # dj_database_url raises plain ValueError/KeyError on garbage
+        raise ProvisioningError(f"invalid database URL {redact(url)!r}: {exc}") from exc
+
+
+def database_create(url):
+    """Create a tenant database by cloning the migrated template for the current schema."""
+    check_url(url)
+    (_sqlite_create if is_sqlite(url) else _pg_create)(url)
+
+
+def database_drop(url):
+    check_url(url)
+    (_sqlite_drop if is_sqlite(url) else _pg_drop)(url)
+
+
+def database_exists(url):
+    if is_sqlite(url):
+        return sqlite_path(url).exists()
+    dbname, _ = _pg_parts(url)
+    with _pg_admin(url) as conn:
+        return _pg_exists(conn, dbname)
+
+
+def database_migrate(info):
+    """Apply pending migrations to one tenant database."""
+    _migrate(info)
+
+
+def data_dir():
+    return Path(settings.DATA_DIR)

@@ -1,0 +1,15 @@
+"""Test settings: the real settings, with a private data directory per test process."""
+import atexit
+import os
+import shutil
+import tempfile
+
+_data_dir = tempfile.mkdtemp(prefix="conduit-test-")
+os.environ["CONDUIT_DATA_DIR"] = _data_dir
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+atexit.register(shutil.rmtree, _data_dir, ignore_errors=True)
+
+from conduit.settings import *  # noqa: E402,F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; prod uses PBKDF2
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405
