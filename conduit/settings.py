@@ -110,6 +110,9 @@ CONDUIT = {
     ),
     "DEMO_TENANT": env("CONDUIT_DEMO_TENANT", "demo"),
     "ROUTING_ENABLED": env_bool("CONDUIT_ROUTING_ENABLED", True),
+    # JWT key ring "kid1:secret1,kid2:secret2": the first signs, all verify (conduit.auth); empty: derived from SECRET_KEY.
+    "JWT_KEYS": env("CONDUIT_JWT_KEYS", ""),
+    "LOGIN_RATE": env("CONDUIT_LOGIN_RATE", "20/min"),  # per tenant and client IP (DRF throttle syntax)
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -151,6 +154,19 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# --- Tenant API (RealWorld): JWT, CORS, login throttling.
+from datetime import timedelta  # noqa: E402
+
+SIMPLE_JWT = {
+    "AUTH_HEADER_TYPES": ("Token", "Bearer"),
+    "ACCESS_TOKEN_LIFETIME": timedelta(hours=float(env("CONDUIT_JWT_LIFETIME_HOURS", 24 * 7))),
+    "ALGORITHM": "HS256",
+    "UPDATE_LAST_LOGIN": False,
+}
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", "")
+CORS_ALLOW_ALL_ORIGINS = env_bool("CORS_ALLOW_ALL_ORIGINS", False)
+CORS_URLS_REGEX = r"^/api/.*$"
 
 CACHES = {
     "default": (

@@ -1,0 +1,113 @@
+"""JWT auth for the tenant API: a key ring with `kid`s, and tokens bound to their tenant by claim and by key."""
+import hashlib
+import hmac
+from functools import lru_cache
+
+import jwt
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.backends import TokenBackend
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import AccessToken
+
+from conduit.conf import conduit_settings
+from tenants.context import current_tenant_slug
+
+TENANT_CLAIM = "tenant"
+SINGLE_SITE = "-"  # the tenant claim when routing is off (one site served from the control database)
+
+
+def parse_key_ring(value: str, secret_key: str) -> dict[str, str]:
+    """`"kid1:secret1,kid2:secret2"` → ordered {kid: secret}; empty → one key derived from SECRET_KEY."""
+    ring = {}
+    for item in (value or "").split(","):
+        if not item.strip():
+            continue
+        kid, sep, secret = item.strip().partition(":")
+        if not sep or not kid or not secret:
+            raise ValueError("CONDUIT_JWT_KEYS must look like 'kid1:secret1,kid2:secret2'")
+        ring[kid] = secret
+    if not ring:
+        ring["k0"] = hmac.new(secret_key.encode(), b"conduit-jwt", hashlib.sha256).hexdigest()
+    return ring
+
+
+def key_ring() -> dict[str, str]:
+    return _ring(conduit_settings.JWT_KEYS, settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=8)
+def _ring(value, secret_key):
+    return parse_key_ring(value, secret_key)
+
+
+@lru_cache(maxsize=4096)
+def tenant_backend(kid: str, secret: str, tenant: str) -> TokenBackend:
+    """A simplejwt backend whose HS256 key is HMAC-SHA256(ring secret, "tenant:" + slug)."""
+    derived = hmac.new(secret.encode(), f"tenant:{tenant}".encode(), hashlib.sha256).hexdigest()
+    return KidTokenBackend("HS256", signing_key=derived, kid=kid)
+
+
+class KidTokenBackend(TokenBackend):
+    """simplejwt's backend, writing its key id into the JWT header."""
+
+    def __init__(self, *args, kid: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kid = kid
+
+    def encode(self, payload):
+        return jwt.encode(payload, self.prepared_signing_key, algorithm=self.algorithm, headers={"kid": self.kid})
+
+
+class TenantAccessToken(AccessToken):
+    """An access token signed with the current tenant's key; verification picks the key by the header's `kid`."""
+
+    def get_token_backend(self):
+        tenant = current_tenant_slug() or SINGLE_SITE
+        ring = key_ring()
+        if self.token is None:  # a new token: sign with the first (current) key
+            kid = next(iter(ring))
+        else:
+            try:
+                kid = jwt.get_unverified_header(self.token).get("kid")
+            except jwt.InvalidTokenError as exc:
+                raise TokenError(_("Token is invalid")) from exc
+            if kid not in ring:
+                raise TokenError(_("Token key is unknown"))
+        return tenant_backend(kid, ring[kid], tenant)
+
+    def verify(self):
+        super().verify()
+        if self.payload.get(TENANT_CLAIM) != (current_tenant_slug() or SINGLE_SITE):
+            raise TokenError(_("Token belongs to another site"))
+
+    @classmethod
+    def for_user(cls, user):
+        token = super().for_user(user)
+        token[TENANT_CLAIM] = current_tenant_slug() or SINGLE_SITE
+        return token
+
+
+def token_for(user) -> str:
+    return str(TenantAccessToken.for_user(user))
+
+
+class TenantJWTAuthentication(JWTAuthentication):
+    """`Authorization: Token <jwt>` (or `Bearer`), valid only on the tenant that issued it."""
+
+    def authenticate_header(self, request):
+        return 'Token realm="api"'
+
+    def get_validated_token(self, raw_token):
+        try:
+            return TenantAccessToken(raw_token)
+        except TokenError as exc:
+            raise exceptions.AuthenticationFailed({"token": [str(exc.args[0])]}) from exc
+
+    def get_user(self, validated_token):
+        try:
+            return super().get_user(validated_token)
+        except exceptions.AuthenticationFailed as exc:
+            raise exceptions.AuthenticationFailed({"token": ["is invalid"]}) from exc
