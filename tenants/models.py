@@ -91,3 +91,42 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit records are append-only.")
+
+
+class TenantMove(models.Model):
+    """A move of a tenant to another database (or a restore), with its progress; at most one active per tenant."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    ACTIVE = (Status.PENDING, Status.RUNNING)
+
+    tenant = models.ForeignKey(Tenant, related_name="moves", on_delete=models.CASCADE)
+    source_url = models.CharField(max_length=500)
+    target_url = models.CharField(max_length=500)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    step = models.CharField(max_length=32, blank=True)
+    progress = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    drop_source = models.BooleanField(default=False)
+    actor = models.CharField(max_length=150)
+    source_ip = models.CharField(max_length=64, default="cli")
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.IntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant"], condition=models.Q(status__in=["pending", "running"]), name="one_active_move_per_tenant"
+            )
+        ]
+
+    def __str__(self):
+        return f"move {self.tenant_id} #{self.pk} {self.status}"
