@@ -113,6 +113,12 @@ CONDUIT = {
     # JWT key ring "kid1:secret1,kid2:secret2": the first signs, all verify (conduit.auth); empty: derived from SECRET_KEY.
     "JWT_KEYS": env("CONDUIT_JWT_KEYS", ""),
     "LOGIN_RATE": env("CONDUIT_LOGIN_RATE", "20/min"),  # per tenant and client IP (DRF throttle syntax)
+    # Search: "embedded" (per-tenant tantivy + vectors under DATA_DIR/search) or an Elasticsearch http(s):// URL.
+    "SEARCH_URL": env("CONDUIT_SEARCH_URL", "embedded"),
+    "SEARCH_INDEX_PREFIX": env("CONDUIT_SEARCH_INDEX_PREFIX", "conduit-"),
+    "SEARCH_MIN_SIMILARITY": float(env("CONDUIT_SEARCH_MIN_SIMILARITY", 0.2)),
+    "SEARCH_QUERY_EMBED_WAIT": float(env("CONDUIT_SEARCH_QUERY_EMBED_WAIT", 2.0)),  # s a web process waits for the model
+    "EMBEDDING_MODEL": env("CONDUIT_EMBEDDING_MODEL", ""),  # a sentence-transformers name/path; empty: the bundled MiniLM
 }
 
 AUTH_PASSWORD_VALIDATORS = [
