@@ -1,0 +1,1 @@
+"""Content events: the Event record, the bus adapters, the outbox publisher and the worker."""
