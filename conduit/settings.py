@@ -119,7 +119,24 @@ CONDUIT = {
     "SEARCH_MIN_SIMILARITY": float(env("CONDUIT_SEARCH_MIN_SIMILARITY", 0.2)),
     "SEARCH_QUERY_EMBED_WAIT": float(env("CONDUIT_SEARCH_QUERY_EMBED_WAIT", 2.0)),  # s a web process waits for the model
     "EMBEDDING_MODEL": env("CONDUIT_EMBEDDING_MODEL", ""),  # a sentence-transformers name/path; empty: the bundled MiniLM
+    # Content events (conduit.events): "db" (embedded log in the control DB) or "kafka://host:port[,host:port]".
+    "EVENT_BUS": env("CONDUIT_EVENT_BUS", "db"),
+    "KAFKA_TOPIC": env("CONDUIT_KAFKA_TOPIC", "conduit.content"),
+    "KAFKA_GROUP": env("CONDUIT_KAFKA_GROUP", "conduit-indexers"),
+    "KAFKA_PUBLISH_TIMEOUT": float(env("CONDUIT_KAFKA_PUBLISH_TIMEOUT", 2.0)),  # s before a publish counts as failed
+    "EVENT_HANDLER": env("CONDUIT_EVENT_HANDLER", "search.indexing.index_events"),  # dotted path the worker calls
+    "WORKER_BATCH_SIZE": int(env("CONDUIT_WORKER_BATCH_SIZE", 100)),
+    "WORKER_POLL_SECONDS": float(env("CONDUIT_WORKER_POLL_SECONDS", 0.02)),  # idle wait between polls of the db bus
+    "WORKER_MAX_ATTEMPTS": int(env("CONDUIT_WORKER_MAX_ATTEMPTS", 5)),  # then the event is dead-lettered
+    "WORKER_RETRY_BASE_SECONDS": float(env("CONDUIT_WORKER_RETRY_BASE_SECONDS", 1.0)),  # doubled on each attempt
+    "OUTBOX_SWEEP_SECONDS": float(env("CONDUIT_OUTBOX_SWEEP_SECONDS", 300)),  # full sweep of every tenant's outbox
+    # Test hook: kill the process (SIGKILL) after a content commit, before the outbox publish (crash tests only).
+    "EVENTS_CRASH_BEFORE_PUBLISH": env_bool("CONDUIT_EVENTS_CRASH_BEFORE_PUBLISH", False),
 }
+
+# Prometheus multiprocess mode: gunicorn workers and run_worker share one metrics directory.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(DATA_DIR / "prometheus"))
+Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
