@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "content",
     "search",
+    "media",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +111,18 @@ CONDUIT = {
     ),
     "DEMO_TENANT": env("CONDUIT_DEMO_TENANT", "demo"),
     "ROUTING_ENABLED": env_bool("CONDUIT_ROUTING_ENABLED", True),
+    # Creator media (media/): allowed types per kind (filetype extensions, judged by content) and size limits.
+    "MEDIA_TYPES": {
+        "image": env_list("CONDUIT_MEDIA_IMAGE_TYPES", "png,jpg,gif,webp"),
+        "audio": env_list("CONDUIT_MEDIA_AUDIO_TYPES", "mp3,ogg,wav,m4a,aac"),
+        "video": env_list("CONDUIT_MEDIA_VIDEO_TYPES", "mp4,webm,mov"),
+    },
+    "MEDIA_MAX_BYTES": {
+        "image": int(env("CONDUIT_MEDIA_MAX_IMAGE_BYTES", 10 * 1024**2)),
+        "audio": int(env("CONDUIT_MEDIA_MAX_AUDIO_BYTES", 50 * 1024**2)),
+        "video": int(env("CONDUIT_MEDIA_MAX_VIDEO_BYTES", 500 * 1024**2)),
+    },
+    "MEDIA_URL_EXPIRES": int(env("CONDUIT_MEDIA_URL_EXPIRES", 3600)),
     # JWT key ring "kid1:secret1,kid2:secret2": the first signs, all verify (conduit.auth); empty: derived from SECRET_KEY.
     "JWT_KEYS": env("CONDUIT_JWT_KEYS", ""),
     "LOGIN_RATE": env("CONDUIT_LOGIN_RATE", "20/min"),  # per tenant and client IP (DRF throttle syntax)
@@ -153,6 +166,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": DATA_DIR / "media"}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Creator media: CONDUIT_STORAGE_URL empty → $CONDUIT_DATA_DIR/media; s3://bucket?endpoint_url=…&region=… → S3/MinIO.
+from media.storage import storage_settings  # noqa: E402
+
+STORAGES["media"] = storage_settings(
+    env("CONDUIT_STORAGE_URL", ""), local_root=DATA_DIR / "media", url_expires=CONDUIT["MEDIA_URL_EXPIRES"]
+)
+# Uploads above this size stream to a temporary file instead of memory (Django's default, stated on purpose).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Proxy headers are trusted only when the operator says a proxy sits in front (deploy/nginx).

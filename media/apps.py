@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class MediaConfig(AppConfig):
+    name = "media"
+    verbose_name = "Creator media"
+
+    def ready(self):
+        from media import receivers  # noqa: F401

@@ -1,0 +1,19 @@
+"""Media reads, always in the current tenant's database."""
+import uuid
+
+from media.models import Media
+
+
+def media_list(*, owner, limit: int = 20, offset: int = 0) -> tuple[list[Media], int]:
+    """The owner's media, newest first, one page of it, and the total count."""
+    queryset = Media.objects.filter(owner=owner).order_by("-created_at", "-id")
+    return list(queryset[offset : offset + limit]), queryset.count()
+
+
+def media_get(*, media_id) -> Media | None:
+    """The media item with this id in the current tenant, or None (also for ids that are not UUIDs)."""
+    try:
+        media_id = uuid.UUID(str(media_id))
+    except ValueError:
+        return None
+    return Media.objects.filter(pk=media_id).first()

@@ -1,0 +1,64 @@
+"""Media writes: store a validated upload under the tenant's prefix, delete it, purge a tenant's media."""
+import logging
+import secrets
+
+from django.core.files import File
+
+from media.models import Media
+from media.storage import media_storage, prefix_delete
+from media.validation import validate_upload
+from tenants.context import require_tenant
+from tenants.db import tenant_atomic, tenant_on_commit
+
+logger = logging.getLogger(__name__)
+
+
+class MediaForbidden(Exception):
+    """The user may not change this media item (not its owner)."""
+
+
+def media_key(*, tenant_slug: str, user_id: int, extension: str) -> str:
+    """`<tenant-slug>/<user-id>/<random>.<ext>`: namespaced by tenant (tenancy rule 5) and unguessable."""
+    return f"{tenant_slug}/{user_id}/{secrets.token_urlsafe(24)}.{extension}"
+
+
+def media_create(*, owner, upload) -> Media:
+    """Validate `upload` by content, store it, record it; a failed insert removes the stored file."""
+    detected = validate_upload(upload)
+    tenant = require_tenant()
+    content = File(upload.file if hasattr(upload, "file") else upload)
+    content.content_type = detected.content_type  # never the client's declared type
+    storage = media_storage()
+    key = storage.save(media_key(tenant_slug=tenant.slug, user_id=owner.pk, extension=detected.extension), content)
+    try:
+        with tenant_atomic():
+            return Media.objects.create(
+                owner=owner, key=key, kind=detected.kind, content_type=detected.content_type, size=upload.size
+            )
+    except BaseException:
+        storage.delete(key)
+        raise
+
+
+def media_delete(*, media: Media, user) -> None:
+    """Owner only; the stored file is removed once the row's deletion has committed."""
+    if media.owner_id != user.pk:
+        raise MediaForbidden("only the owner can delete this media.")
+    key = media.key
+    with tenant_atomic():
+        media.delete()
+        tenant_on_commit(lambda: _storage_delete(key))
+
+
+def _storage_delete(key: str) -> None:
+    try:
+        media_storage().delete(key)
+    except Exception:  # the row is gone; an orphaned object must not fail the request
+        logger.exception("media: could not delete %s from storage", key)
+
+
+def media_purge_tenant(*, tenant_slug: str) -> int:
+    """Delete every stored object under `<tenant-slug>/`; returns how many were removed."""
+    count = prefix_delete(media_storage(), f"{tenant_slug}/")
+    logger.info("media: purged %d objects of tenant %s", count, tenant_slug)
+    return count
