@@ -1,0 +1,1 @@
+"""Moving a tenant between databases and backing it up, with engine-neutral table copies and checksums."""

@@ -1,0 +1,245 @@
+"""Move a tenant to another database: read-only, clone, copy, verify, switch, writable; recoverable at every step."""
+import dataclasses
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from conduit.conf import conduit_settings
+from tenants import provisioning
+from tenants.connections import ensure_alias, release_tenant
+from tenants.models import Tenant, TenantMove
+from tenants.selectors import tenant_get
+from tenants.services import Actor, TenantError, audit_record
+from tenants.transfer import tables
+
+STEPS = ["read_only", "provision", "copy", "verify", "switch", "writable"]
+GRACE_SECONDS = float(os.environ.get("CONDUIT_MOVE_GRACE_SECONDS", "1.0"))  # in-flight requests finish
+STALE_SECONDS = 120  # a move on another host with no heartbeat for this long is dead
+PENDING_SECONDS = 60  # a move queued for a runner process that never claimed it is dead
+
+
+class MoveError(TenantError):
+    def __init__(self, message):
+        super().__init__(message, field="database_url")
+
+
+def _note(move, report, message, **progress):
+    """Record progress (and the heartbeat) on the move and tell the caller."""
+    move.progress = {**move.progress, **progress, "message": message}
+    TenantMove.objects.filter(pk=move.pk).update(progress=move.progress, step=move.step, heartbeat_at=timezone.now())
+    if report:
+        report(message)
+
+
+def _pause_hook(step):
+    """CONDUIT_MOVE_PAUSE_AT=<step> sleeps after that step's work so a test can kill the process there."""
+    if os.environ.get("CONDUIT_MOVE_PAUSE_AT") == step:
+        print(f"paused at {step}", file=sys.stderr, flush=True)
+        time.sleep(float(os.environ.get("CONDUIT_MOVE_PAUSE_SECONDS", "3600")))
+
+
+def _pid_alive(pid):
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")  # a killed child its parent has not reaped yet is dead too
+
+
+def move_is_alive(move: TenantMove) -> bool:
+    if move.status not in TenantMove.ACTIVE:
+        return False
+    now = timezone.now()
+    if move.host and move.host != socket.gethostname():
+        return (now - move.heartbeat_at).total_seconds() < STALE_SECONDS
+    if move.pid is None:
+        return (now - move.created_at).total_seconds() < PENDING_SECONDS
+    return _pid_alive(move.pid)
+
+
+def move_prepare(*, slug: str, target_url: str, actor: Actor, drop_source: bool = False,
+                 runner_pid: int | None = None) -> TenantMove:
+    """Validate a move and record it as pending; nothing changes for the tenant yet."""
+    move_recover(slug=slug)
+    tenant = tenant_get(slug=slug)
+    if tenant.status == Tenant.Status.DELETED:
+        raise MoveError(f"tenant '{slug}' is deleted; resume it before moving it")
+    try:
+        provisioning.check_url(target_url)
+    except provisioning.ProvisioningError as exc:
+        raise MoveError(str(exc)) from exc
+    if target_url == tenant.database_url:
+        raise MoveError(f"tenant '{slug}' already lives in {provisioning.redact(target_url)}")
+    if Tenant.objects.filter(database_url=target_url).exists():
+        raise MoveError(f"{provisioning.redact(target_url)} is the database of another tenant")
+    try:
+        exists = provisioning.database_exists(target_url)
+    except provisioning.ProvisioningError as exc:
+        raise MoveError(str(exc)) from exc
+    if exists:
+        raise MoveError(f"target database {provisioning.redact(target_url)} already exists; choose a new one")
+    pending = tables.pending_migrations(ensure_alias(tenant.info()))
+    if pending:
+        raise MoveError(f"tenant '{slug}' has {len(pending)} pending migrations ({pending[0]}, ...): "
+                        "run migrate_tenants first")
+    try:
+        with transaction.atomic():
+            return TenantMove.objects.create(
+                tenant=tenant, source_url=tenant.database_url, target_url=target_url, drop_source=drop_source,
+                actor=actor.name, source_ip=actor.source_ip, host=socket.gethostname(), pid=runner_pid,
+                progress={"steps": STEPS},
+            )
+    except IntegrityError:
+        raise MoveError(f"a move of tenant '{slug}' is already in progress") from None
+
+
+def _set_read_only(tenant_id, value):
+    tenant = Tenant.objects.get(pk=tenant_id)
+    if tenant.read_only != value:
+        tenant.read_only = value
+        tenant.save(update_fields=["read_only", "updated_at"])  # post_save bumps the registry version
+
+
+def move_run(*, move_id: int, report=None) -> TenantMove:
+    """Carry out a prepared move in this process; any failure before the switch leaves the tenant where it was."""
+    claimed = TenantMove.objects.filter(pk=move_id, status=TenantMove.Status.PENDING).update(
+        status=TenantMove.Status.RUNNING, pid=os.getpid(), host=socket.gethostname(), heartbeat_at=timezone.now())
+    if not claimed:
+        raise MoveError(f"move #{move_id} is not pending")
+    move = TenantMove.objects.select_related("tenant").get(pk=move_id)
+    try:
+        _run_steps(move, report)
+    except BaseException as exc:
+        move_abort(move, error=f"{type(exc).__name__}: {exc}" if not isinstance(exc, TenantError) else str(exc),
+                   report=report)
+        if isinstance(exc, Exception) and not isinstance(exc, TenantError):
+            raise MoveError(f"move failed at step {move.step}: {exc}") from exc
+        raise
+    return move
+
+
+def _run_steps(move, report):
+    info = move.tenant.info()
+    source = dataclasses.replace(info, database_url=move.source_url)
+    target = dataclasses.replace(info, database_url=move.target_url)
+    started = time.monotonic()
+
+    move.step = "read_only"
+    _set_read_only(move.tenant_id, True)
+    wait = conduit_settings.REGISTRY_REFRESH_SECONDS + GRACE_SECONDS
+    _note(move, report, f"[1/6] tenant is read-only; waiting {wait:.1f}s for every server and in-flight request")
+    time.sleep(wait)
+    read_only_at = time.monotonic()
+    _pause_hook("read_only")
+
+    move.step = "provision"
+    _note(move, report, f"[2/6] provisioning {provisioning.redact(move.target_url)} from the template")
+    provisioning.database_create(move.target_url)
+    _pause_hook("provision")
+
+    move.step = "copy"
+    src, dst = ensure_alias(source), ensure_alias(target)
+    models = tables.tenant_models()
+    copied, t0 = 0, time.monotonic()
+    with transaction.atomic(using=dst):
+        tables.clear_tables(dst, models)
+        for index, model in enumerate(models, 1):
+            rows = tables.insert_rows(dst, model, tables.read_rows(src, model))
+            copied += rows
+            _note(move, report, f"[3/6] copied {model._meta.db_table}: {rows} rows ({index}/{len(models)})",
+                  rows_copied=copied, tables_copied=index, tables_total=len(models))
+        tables.reset_sequences(dst, models)
+        _pause_hook("copy")
+    _note(move, report, f"[3/6] copied {copied} rows in {time.monotonic() - t0:.2f}s", copy_seconds=time.monotonic() - t0)
+
+    move.step = "verify"
+    _note(move, report, "[4/6] verifying row counts and checksums of every table")
+    expected, actual = tables.database_digest(src, models), tables.database_digest(dst, models)
+    wrong = sorted(t for t in expected if expected[t] != actual.get(t))
+    if wrong:
+        raise MoveError(f"verification failed for {', '.join(wrong)}: source and target differ")
+    _note(move, report, f"[4/6] verified {len(expected)} tables, {sum(c for c, _ in expected.values())} rows",
+          tables={t: {"rows": c, "sha256": h} for t, (c, h) in expected.items()})
+    _pause_hook("verify")
+
+    move.step = "switch"
+    with transaction.atomic():
+        tenant = Tenant.objects.select_for_update().get(pk=move.tenant_id)
+        if tenant.database_url != move.source_url:
+            raise MoveError(f"tenant '{tenant.slug}' changed database during the move; nothing switched")
+        tenant.database_url = move.target_url
+        tenant.save(update_fields=["database_url", "updated_at"])
+        audit_record(actor=Actor(move.actor, move.source_ip), action="tenant.move", target=tenant.slug, detail={
+            "outcome": "switched", "from": provisioning.redact(move.source_url),
+            "to": provisioning.redact(move.target_url), "rows": copied, "move": move.pk,
+        })
+        _note(move, report, f"[5/6] registry switched to {provisioning.redact(move.target_url)}")
+    _pause_hook("switch")
+
+    move.step = "writable"
+    _set_read_only(move.tenant_id, False)
+    read_only_seconds = time.monotonic() - read_only_at + wait
+    release_tenant(source)
+    dropped = move.drop_source and _drop_quietly(move.source_url, report)
+    _note(move, report, f"[6/6] writable again; read-only for {read_only_seconds:.2f}s, total "
+          f"{time.monotonic() - started:.2f}s" + ("; source dropped" if dropped else "; source kept"),
+          read_only_seconds=read_only_seconds, total_seconds=time.monotonic() - started, source_dropped=dropped)
+    TenantMove.objects.filter(pk=move.pk).update(status=TenantMove.Status.DONE, finished_at=timezone.now())
+    move.status = TenantMove.Status.DONE
+
+
+def _drop_quietly(url, report):
+    try:
+        provisioning.database_drop(url)
+        return True
+    except Exception as exc:  # the move is done; a leftover source is reported, not fatal
+        if report:
+            report(f"could not drop the source {provisioning.redact(url)}: {exc}")
+        return False
+
+
+def move_abort(move: TenantMove, *, error: str, report=None) -> None:
+    """Undo an unfinished move: before the switch, drop the target; in every case make the tenant writable."""
+    tenant = Tenant.objects.filter(pk=move.tenant_id).first()
+    switched = tenant is not None and tenant.database_url == move.target_url
+    for url in (move.source_url, move.target_url):
+        release_tenant(dataclasses.replace(move.tenant.info(), database_url=url))
+    if not switched and move.step in STEPS[1:] and not Tenant.objects.filter(database_url=move.target_url).exists():
+        _drop_quietly(move.target_url, report)
+    if tenant is not None:
+        _set_read_only(tenant.pk, False)
+    status = TenantMove.Status.DONE if switched else TenantMove.Status.FAILED
+    TenantMove.objects.filter(pk=move.pk).update(status=status, error=error, finished_at=timezone.now())
+    move.status, move.error = status, error
+    if tenant is not None and not switched:
+        audit_record(actor=Actor(move.actor, move.source_ip), action="tenant.move", target=tenant.slug, detail={
+            "outcome": "failed", "step": move.step, "error": error[:500], "move": move.pk,
+            "from": provisioning.redact(move.source_url), "to": provisioning.redact(move.target_url),
+        })
+    if report:
+        report(f"move #{move.pk} {'finished after the switch' if switched else 'rolled back'}: {error}")
+
+
+def move_recover(*, slug: str | None = None, report=None) -> int:
+    """Finish off moves whose process died, and make tenants stuck read-only with no live move writable."""
+    moves = TenantMove.objects.select_related("tenant").filter(status__in=TenantMove.ACTIVE)
+    tenants = Tenant.objects.filter(read_only=True)
+    if slug:
+        moves, tenants = moves.filter(tenant__slug=slug), tenants.filter(slug=slug)
+    recovered = 0
+    for move in moves:
+        if not move_is_alive(move):
+            move_abort(move, error=f"interrupted at step {move.step or 'start'}; recovered", report=report)
+            recovered += 1
+    for tenant in tenants:
+        if not any(move_is_alive(m) for m in tenant.moves.filter(status__in=TenantMove.ACTIVE)):
+            _set_read_only(tenant.pk, False)
+            if report:
+                report(f"tenant '{tenant.slug}' was read-only with no move in progress: writable again")
+            recovered += 1
+    return recovered

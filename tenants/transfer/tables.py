@@ -1,0 +1,156 @@
+"""Engine-neutral table data of a tenant database: models in dependency order, row copy, checksums, sequences."""
+import base64
+import datetime
+import decimal
+import hashlib
+import json
+import uuid
+
+from django.apps import apps
+from django.core.management.color import no_style
+from django.db import connections
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
+
+from tenants.router import CONTROL_APPS
+
+BATCH = 2000
+
+
+def tenant_models(app_registry=apps):
+    """Every concrete table a tenant database holds (M2M tables included), parents before children."""
+    models = [
+        m for m in app_registry.get_models(include_auto_created=True)
+        if m._meta.app_label not in CONTROL_APPS and m._meta.managed and not m._meta.proxy
+    ]
+    by_label = {m._meta.label_lower: m for m in models}
+    ordered, seen = [], set()
+
+    def visit(model):
+        if model._meta.label_lower in seen:
+            return
+        seen.add(model._meta.label_lower)
+        for field in model._meta.concrete_fields:
+            target = field.related_model if field.is_relation else None
+            if target is not None and target._meta.label_lower in by_label and target is not model:
+                visit(by_label[target._meta.label_lower])
+        ordered.append(model)
+
+    for model in sorted(models, key=lambda m: m._meta.db_table):
+        visit(model)
+    return ordered
+
+
+def columns(model):
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def read_rows(alias, model):
+    """All rows as tuples of Python values (the engine's converters applied), in primary-key order."""
+    return model._base_manager.using(alias).order_by("pk").values_list(*columns(model)).iterator(chunk_size=BATCH)
+
+
+def normalise(value):
+    """One value in a form that is the same whichever engine it was read from (JSON-safe)."""
+    if value is None or isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return value
+    if isinstance(value, bool):
+        return {"b": value}
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.timezone.utc)
+        return {"dt": value.isoformat(timespec="microseconds")}
+    if isinstance(value, (datetime.date, datetime.time)):
+        return {"d": value.isoformat()}
+    if isinstance(value, datetime.timedelta):
+        return {"td": value.total_seconds()}
+    if isinstance(value, decimal.Decimal):
+        return {"dec": format(value.normalize(), "f")}
+    if isinstance(value, uuid.UUID):
+        return {"uuid": str(value)}
+    if isinstance(value, (bytes, memoryview, bytearray)):
+        return {"bin": base64.b64encode(bytes(value)).decode()}
+    return {"json": json.dumps(value, sort_keys=True, separators=(",", ":"))}
+
+
+def encode_row(row):
+    return json.dumps([normalise(v) for v in row], separators=(",", ":"), ensure_ascii=False)
+
+
+def table_digest(alias, model):
+    """(row count, sha256 of the normalised rows in primary-key order)."""
+    digest, count = hashlib.sha256(), 0
+    for row in read_rows(alias, model):
+        digest.update(encode_row(row).encode())
+        digest.update(b"\n")
+        count += 1
+    return count, digest.hexdigest()
+
+
+def database_digest(alias, models=None):
+    return {m._meta.db_table: table_digest(alias, m) for m in models or tenant_models()}
+
+
+def clear_tables(alias, models):
+    """Empty every table (children first), e.g. the content types the template was cloned with."""
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        for model in reversed(models):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def insert_rows(alias, model, rows):
+    """Insert rows with their primary keys as they are (raw INSERT: bulk_create would re-stamp auto_now fields)."""
+    connection = connections[alias]
+    fields = model._meta.concrete_fields
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
+    )
+    batch, total = [], 0
+    with connection.cursor() as cursor:
+        for row in rows:
+            batch.append([f.get_db_prep_save(v, connection=connection) for f, v in zip(fields, row)])
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, batch)
+                total += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            total += len(batch)
+    return total
+
+
+def reset_sequences(alias, models):
+    """Make the next generated id follow the highest copied one (PostgreSQL sequences / sqlite_sequence)."""
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for model in models:
+                pk = model._meta.pk
+                if pk.get_internal_type() not in ("AutoField", "BigAutoField", "SmallAutoField"):
+                    continue
+                table = model._meta.db_table
+                cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+                cursor.execute(
+                    f"INSERT INTO sqlite_sequence (name, seq) SELECT %s, MAX({connection.ops.quote_name(pk.column)})"
+                    f" FROM {connection.ops.quote_name(table)} HAVING COUNT(*) > 0", [table],
+                )
+        else:
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
+
+
+def pending_migrations(alias):
+    """Migrations not yet applied to a database (names), as `migrate` would see them."""
+    executor = MigrationExecutor(connections[alias])
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{m.app_label}.{m.name}" for m, _ in plan]
+
+
+def applied_migrations(alias):
+    """{app: [migration names]} recorded in a database."""
+    applied = {}
+    for app, name in sorted(MigrationRecorder(connections[alias]).applied_migrations()):
+        applied.setdefault(app, []).append(name)
+    return applied
