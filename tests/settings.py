@@ -3,6 +3,7 @@ import atexit
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 _data_dir = tempfile.mkdtemp(prefix="conduit-test-")
 os.environ["CONDUIT_DATA_DIR"] = _data_dir
@@ -13,3 +14,6 @@ from conduit.settings import *  # noqa: E402,F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; prod uses PBKDF2
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+STATIC_ROOT = Path(_data_dir) / "static"  # noqa: F405
+STATIC_ROOT.mkdir(exist_ok=True)
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

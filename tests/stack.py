@@ -32,6 +32,7 @@ class Stack:
             "PYTHONPATH": str(ROOT),
             "HF_HUB_OFFLINE": "1",
             "LOG_LEVEL": "WARNING",
+            "CONDUIT_STATIC_ROOT": str(self.data_dir / "static"),
             **{k: str(v) for k, v in env.items()},
         }
         self.port = None
@@ -49,6 +50,7 @@ class Stack:
 
     def start(self, workers=2, extra_args=()):
         self.manage("migrate", "--noinput", "-v0")
+        self.manage("collectstatic", "--noinput", "-v0")
         self.port = free_port()
         self.log = open(self.data_dir / "gunicorn.log", "w")
         self.process = subprocess.Popen(

@@ -66,3 +66,11 @@ def test_request_id_is_honoured_and_logged(stack):
     assert r.headers["X-Request-ID"] == "abc-123"
     r = stack.request("GET", "/api/health")
     assert len(r.headers["X-Request-ID"]) == 32
+
+
+def test_admin_and_its_static_files_are_served_without_debug(stack):
+    r = stack.request("GET", "/admin/login/")
+    assert r.status_code == 200 and "Django administration" in r.text
+    css = stack.request("GET", "/static/admin/css/base.css")
+    assert css.status_code == 200 and "text/css" in css.headers["Content-Type"]
+    assert stack.tenant(stack.create_tenant(), "GET", "/admin/login/").status_code == 404  # not on tenant hosts
