@@ -6,6 +6,7 @@ from functools import lru_cache
 import jwt
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.backends import TokenBackend
@@ -111,3 +112,15 @@ class TenantJWTAuthentication(JWTAuthentication):
             return super().get_user(validated_token)
         except exceptions.AuthenticationFailed as exc:
             raise exceptions.AuthenticationFailed({"token": ["is invalid"]}) from exc
+
+
+class TenantJWTScheme(OpenApiAuthenticationExtension):
+    """OpenAPI: the RealWorld `Token` security scheme (`Authorization: Token <jwt>`)."""
+
+    target_class = TenantJWTAuthentication
+    name = "Token"
+    priority = 1
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": "`Token <jwt>` (or `Bearer <jwt>`) from POST /api/users or /api/users/login."}

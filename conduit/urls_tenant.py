@@ -1,10 +1,24 @@
 """URLs of a tenant host: the RealWorld API and the platform extras, all under /api."""
-from django.urls import path
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from conduit.health import health
 
+TENANT_SCHEMA = {
+    "TITLE": "RealWorld Conduit API",
+    "DESCRIPTION": "The RealWorld \"Conduit\" API of this site (RealWorld API 2.0.0), plus drafts and platform extras.",
+    "VERSION": "2.0.0",
+    "SERVERS": [{"url": "/"}],
+    "TAGS": [{"name": n} for n in ("Articles", "Comments", "Favorites", "Profile", "Tags", "User and Authentication")],
+}
+
 urlpatterns = [
     path("api/health", health, name="tenant-health"),
+    path("api/", include("accounts.urls")),
+    path("api/", include("content.urls")),
+    path("api/schema", SpectacularAPIView.as_view(urlconf="conduit.urls_tenant", custom_settings=TENANT_SCHEMA),
+         name="tenant-schema"),
+    path("api/docs", SpectacularSwaggerView.as_view(url_name="tenant-schema"), name="tenant-docs"),
 ]
 
 handler404 = "conduit.errors.json_404"

@@ -2,13 +2,14 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.views import APIView
 
 from conduit.auth import TenantJWTAuthentication
 from conduit.errors import error_response
 from content.selectors import NotFound
-from content.services import Conflict, Forbidden
+from content.services import Conflict, Forbidden, Invalid
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -17,10 +18,11 @@ class PayloadTooLarge(exceptions.APIException):
 
 
 class TenantApi(APIView):
-    """Base of every tenant API view: token auth, no CSRF, and domain errors as RealWorld 4xx JSON."""
+    """Base of every tenant API view: token auth, JSON bodies, no CSRF, domain errors as RealWorld 4xx JSON."""
 
     authentication_classes = [TenantJWTAuthentication]
     permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
     throttle_classes = []
 
     def initial(self, request, *args, **kwargs):
@@ -40,6 +42,8 @@ class TenantApi(APIView):
             return error_response(status.HTTP_403_FORBIDDEN, exc.resource, "forbidden")
         if isinstance(exc, Conflict):
             return error_response(status.HTTP_409_CONFLICT, exc.field, exc.message)
+        if isinstance(exc, Invalid):
+            return error_response(status.HTTP_422_UNPROCESSABLE_ENTITY, exc.field, exc.message)
         if isinstance(exc, DjangoValidationError):
             exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages})
         if isinstance(exc, exceptions.NotAuthenticated):
@@ -51,3 +55,228 @@ class TenantApi(APIView):
 
 class AuthenticatedApi(TenantApi):
     permission_classes = [IsAuthenticated]
+
+
+def validated(serializer_class, data, key=None):
+    """Validate `data` (or `data[key]` of a RealWorld-wrapped body) and return the clean values."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data[key] if key else serializer.validated_data
+
+
+# --- Operations. Imports below the base so other apps can import `TenantApi` without a cycle.
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer  # noqa: E402
+from rest_framework import serializers  # noqa: E402
+from rest_framework.response import Response  # noqa: E402
+
+from content import selectors, services  # noqa: E402
+from content.models import Article  # noqa: E402
+from content.serializers import (  # noqa: E402
+    ArticleListItemOut, ArticleOut, CommentOut, ProfileOut, TagList, Text, article_out, comment_out, profile_out,
+)
+
+
+def wrapped(name, key, inner):
+    return inline_serializer(name=name, fields={key: inner})
+
+
+PROFILE_RESPONSE = wrapped("ProfileResponse", "profile", ProfileOut())
+ARTICLE_RESPONSE = wrapped("SingleArticleResponse", "article", ArticleOut())
+COMMENT_RESPONSE = wrapped("SingleCommentResponse", "comment", CommentOut())
+ARTICLES_RESPONSE = inline_serializer(
+    name="MultipleArticlesResponse",
+    fields={"articles": ArticleListItemOut(many=True), "articlesCount": serializers.IntegerField()},
+)
+STATUS = serializers.ChoiceField(choices=Article.Status.values, required=False)
+
+
+class ProfileApi(TenantApi):
+    """A profile by username."""
+
+    @extend_schema(operation_id="GetProfileByUsername", tags=["Profile"], responses={200: PROFILE_RESPONSE})
+    def get(self, request, username):
+        user = selectors.user_get(username=username)
+        return Response({"profile": profile_out(user, selectors.is_following(follower=request.user, followee=user))})
+
+
+class ProfileFollowApi(AuthenticatedApi):
+    """Follow or unfollow a user."""
+
+    @extend_schema(operation_id="FollowUserByUsername", tags=["Profile"], request=None,
+                   responses={200: PROFILE_RESPONSE})
+    def post(self, request, username):
+        user = selectors.user_get(username=username)
+        services.profile_follow(follower=request.user, followee=user)
+        return Response({"profile": profile_out(user, True)})
+
+    @extend_schema(operation_id="UnfollowUserByUsername", tags=["Profile"], responses={200: PROFILE_RESPONSE})
+    def delete(self, request, username):
+        user = selectors.user_get(username=username)
+        services.profile_unfollow(follower=request.user, followee=user)
+        return Response({"profile": profile_out(user, False)})
+
+
+class Page(serializers.Serializer):
+    limit = serializers.IntegerField(min_value=1, max_value=1000, default=20)
+    offset = serializers.IntegerField(min_value=0, max_value=2**31, default=0)
+
+
+class ArticleFilters(Page):
+    tag = Text(max_length=100, required=False, allow_blank=True)
+    author = Text(max_length=150, required=False, allow_blank=True)
+    favorited = Text(max_length=150, required=False, allow_blank=True)
+
+
+PAGE_PARAMS = [OpenApiParameter("limit", int, default=20), OpenApiParameter("offset", int, default=0)]
+FILTER_PARAMS = [OpenApiParameter(name, str, description=f"Filter by {name}") for name in ("tag", "author", "favorited")]
+
+
+class ArticleListCreateApi(TenantApi):
+    """Recent published articles, filtered and paged; or create an article (a draft with `status: draft`)."""
+
+    class NewArticleRequest(serializers.Serializer):
+        class NewArticle(serializers.Serializer):
+            title = Text(max_length=255)
+            description = Text(max_length=1000)
+            body = Text()
+            tagList = TagList(required=False, default=list)  # noqa: N815
+            status = STATUS
+
+        article = NewArticle()
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "POST" else [AllowAny()]
+
+    @extend_schema(operation_id="GetArticles", tags=["Articles"], parameters=[*FILTER_PARAMS, *PAGE_PARAMS],
+                   responses={200: ARTICLES_RESPONSE})
+    def get(self, request):
+        filters = validated(ArticleFilters, request.query_params)
+        articles, count = selectors.article_list(user=request.user, **filters)
+        return Response({"articles": articles, "articlesCount": count})
+
+    @extend_schema(operation_id="CreateArticle", tags=["Articles"], request=NewArticleRequest,
+                   responses={201: ARTICLE_RESPONSE})
+    def post(self, request):
+        data = validated(self.NewArticleRequest, request.data, "article")
+        article = services.article_create(
+            author=request.user, title=data["title"], description=data["description"], body=data["body"],
+            tags=data["tagList"], status=data.get("status", Article.Status.PUBLISHED),
+        )
+        out = article_out(article, favorited=False, following=False, tags=sorted(data["tagList"]))
+        return Response({"article": out}, status=status.HTTP_201_CREATED)
+
+
+class ArticleFeedApi(AuthenticatedApi):
+    """Recent articles by followed users."""
+
+    @extend_schema(operation_id="GetArticlesFeed", tags=["Articles"], parameters=PAGE_PARAMS,
+                   responses={200: ARTICLES_RESPONSE})
+    def get(self, request):
+        page = validated(Page, request.query_params)
+        articles, count = selectors.article_list(user=request.user, feed=True, **page)
+        return Response({"articles": articles, "articlesCount": count})
+
+
+def article_response(article, user):
+    out = article_out(
+        article, favorited=selectors.article_is_favorited(article=article, user=user),
+        following=selectors.is_following(follower=user, followee=article.author),
+    )
+    return Response({"article": out})
+
+
+class ArticleDetailApi(TenantApi):
+    """One article by slug (its author also sees it as a draft); update or delete it (author only)."""
+
+    class UpdateArticleRequest(serializers.Serializer):
+        class UpdateArticle(serializers.Serializer):
+            title = Text(max_length=255, required=False)
+            description = Text(max_length=1000, required=False)
+            body = Text(required=False)
+            tagList = TagList(required=False)  # noqa: N815
+            status = STATUS
+
+        article = UpdateArticle()
+
+    def get_permissions(self):
+        return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
+
+    @extend_schema(operation_id="GetArticle", tags=["Articles"], responses={200: ARTICLE_RESPONSE})
+    def get(self, request, slug):
+        return article_response(selectors.article_get(slug=slug, user=request.user), request.user)
+
+    @extend_schema(operation_id="UpdateArticle", tags=["Articles"], request=UpdateArticleRequest, responses={200: ARTICLE_RESPONSE})
+    def put(self, request, slug):
+        article = selectors.article_get(slug=slug, user=request.user)
+        data = validated(self.UpdateArticleRequest, request.data, "article")
+        article = services.article_update(article=article, user=request.user, data=data)
+        return article_response(article, request.user)
+
+    @extend_schema(operation_id="DeleteArticle", tags=["Articles"], responses={204: None})
+    def delete(self, request, slug):
+        services.article_delete(article=selectors.article_get(slug=slug, user=request.user), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ArticleFavoriteApi(AuthenticatedApi):
+    """Favorite or unfavorite an article."""
+
+    @extend_schema(operation_id="CreateArticleFavorite", tags=["Favorites"], request=None,
+                   responses={200: ARTICLE_RESPONSE})
+    def post(self, request, slug):
+        article = services.article_favorite(article=selectors.article_get(slug=slug, user=request.user),
+                                            user=request.user)
+        return article_response(article, request.user)
+
+    @extend_schema(operation_id="DeleteArticleFavorite", tags=["Favorites"], responses={200: ARTICLE_RESPONSE})
+    def delete(self, request, slug):
+        article = services.article_unfavorite(article=selectors.article_get(slug=slug, user=request.user),
+                                              user=request.user)
+        return article_response(article, request.user)
+
+
+class CommentListCreateApi(TenantApi):
+    """Comments of an article; add one."""
+
+    class NewCommentRequest(serializers.Serializer):
+        class NewComment(serializers.Serializer):
+            body = Text()
+
+        comment = NewComment()
+
+    def get_permissions(self):
+        return [IsAuthenticated()] if self.request.method == "POST" else [AllowAny()]
+
+    @extend_schema(operation_id="GetArticleComments", tags=["Comments"],
+                   responses={200: wrapped("MultipleCommentsResponse", "comments", CommentOut(many=True))})
+    def get(self, request, slug):
+        article = selectors.article_get(slug=slug, user=request.user)
+        comments, following = selectors.comment_list(article=article, user=request.user)
+        return Response({"comments": [comment_out(c, following=c.author_id in following) for c in comments]})
+
+    @extend_schema(operation_id="CreateArticleComment", tags=["Comments"], request=NewCommentRequest,
+                   responses={201: COMMENT_RESPONSE})
+    def post(self, request, slug):
+        article = selectors.article_get(slug=slug, user=request.user)
+        data = validated(self.NewCommentRequest, request.data, "comment")
+        comment = services.comment_create(article=article, author=request.user, body=data["body"])
+        return Response({"comment": comment_out(comment, following=False)}, status=status.HTTP_201_CREATED)
+
+
+class CommentDeleteApi(AuthenticatedApi):
+    """Delete a comment (its author only)."""
+
+    @extend_schema(operation_id="DeleteArticleComment", tags=["Comments"], responses={204: None})
+    def delete(self, request, slug, id):
+        article = selectors.article_get(slug=slug, user=request.user)
+        services.comment_delete(comment=selectors.comment_get(article=article, comment_id=id), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TagListApi(TenantApi):
+    """Tags used by published articles."""
+
+    @extend_schema(operation_id="GetTags", tags=["Tags"],
+                   responses={200: wrapped("TagsResponse", "tags", serializers.ListField(child=serializers.CharField()))})
+    def get(self, request):
+        return Response({"tags": selectors.tag_list()})

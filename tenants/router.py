@@ -1,4 +1,5 @@
 """Route each model to the control database or the current tenant's database; fail closed."""
+from conduit.conf import conduit_settings
 from tenants.connections import ALIAS_PREFIX, ensure_alias
 from tenants.context import current_tenant, require_tenant
 
@@ -15,6 +16,8 @@ class TenantRouter:
     """Control apps → default; shared apps → tenant if any, else default; all others → tenant, or raise."""
 
     def db_for_read(self, model, **hints):
+        if not conduit_settings.ROUTING_ENABLED:  # single-database mode: everything lives in the control DB
+            return "default"
         app = model._meta.app_label
         if app in CONTROL_APPS:
             return "default"
@@ -28,6 +31,8 @@ class TenantRouter:
         return obj1._state.db == obj2._state.db
 
     def allow_migrate(self, db, app_label, **hints):
+        if not conduit_settings.ROUTING_ENABLED:
+            return db == "default"
         is_tenant_db = db.startswith(ALIAS_PREFIX)
         if app_label in CONTROL_APPS:
             return not is_tenant_db

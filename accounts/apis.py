@@ -1,0 +1,108 @@
+"""RealWorld users API: register, login, current user."""
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
+
+from accounts.selectors import user_by_credentials
+from accounts.services import user_create, user_update
+from conduit.auth import token_for
+from conduit.conf import conduit_settings
+from conduit.errors import error_response
+from content.apis import AuthenticatedApi, TenantApi, validated
+from content.serializers import Text, user_out
+from tenants.context import current_tenant_slug
+
+
+class LoginThrottle(SimpleRateThrottle):
+    """Login attempts per tenant and client address; the cache key carries the tenant."""
+
+    scope = "login"
+
+    def get_rate(self):
+        return conduit_settings.LOGIN_RATE
+
+    def get_cache_key(self, request, view):
+        return f"throttle:{current_tenant_slug() or '-'}:login:{self.get_ident(request)}"
+
+
+class UserOut(serializers.Serializer):
+    email = serializers.CharField()
+    token = serializers.CharField()
+    username = serializers.CharField()
+    bio = serializers.CharField(allow_null=True)
+    image = serializers.CharField(allow_null=True)
+
+
+def wrapped(name, inner, **kwargs):
+    return inline_serializer(name=name, fields={kwargs.pop("key"): inner}, **kwargs)
+
+
+USER_RESPONSE = wrapped("UserResponse", UserOut(), key="user")
+
+
+class UserRegisterApi(TenantApi):
+    """Register a new user."""
+
+    class NewUserRequest(serializers.Serializer):
+        class NewUser(serializers.Serializer):
+            username = Text(max_length=150, validators=[UnicodeUsernameValidator()])
+            email = serializers.EmailField(max_length=254)
+            password = Text(max_length=128, trim_whitespace=False)
+
+        user = NewUser()
+
+    @extend_schema(operation_id="CreateUser", tags=["User and Authentication"], request=NewUserRequest,
+                   responses={201: USER_RESPONSE})
+    def post(self, request):
+        data = validated(self.NewUserRequest, request.data, "user")
+        user = user_create(**data)
+        return Response({"user": user_out(user, token_for(user))}, status=status.HTTP_201_CREATED)
+
+
+class UserLoginApi(TenantApi):
+    """Log in an existing user."""
+
+    throttle_classes = [LoginThrottle]
+
+    class LoginUserRequest(serializers.Serializer):
+        class LoginUser(serializers.Serializer):
+            email = Text(max_length=254)
+            password = Text(max_length=128, trim_whitespace=False)
+
+        user = LoginUser()
+
+    @extend_schema(operation_id="Login", tags=["User and Authentication"], request=LoginUserRequest,
+                   responses={200: USER_RESPONSE})
+    def post(self, request):
+        data = validated(self.LoginUserRequest, request.data, "user")
+        user = user_by_credentials(email=data["email"], password=data["password"])
+        if user is None:
+            return error_response(status.HTTP_401_UNAUTHORIZED, "credentials", "invalid")
+        return Response({"user": user_out(user, token_for(user))})
+
+
+class CurrentUserApi(AuthenticatedApi):
+    """The logged-in user: get or update."""
+
+    class UpdateUserRequest(serializers.Serializer):
+        class UpdateUser(serializers.Serializer):
+            username = Text(max_length=150, required=False, validators=[UnicodeUsernameValidator()])
+            email = serializers.EmailField(max_length=254, required=False)
+            password = Text(max_length=128, required=False, trim_whitespace=False)
+            bio = Text(required=False, allow_null=True, allow_blank=True)
+            image = serializers.URLField(max_length=1000, required=False, allow_null=True, allow_blank=True)
+
+        user = UpdateUser()
+
+    @extend_schema(operation_id="GetCurrentUser", tags=["User and Authentication"], responses={200: USER_RESPONSE})
+    def get(self, request):
+        return Response({"user": user_out(request.user, token_for(request.user))})
+
+    @extend_schema(operation_id="UpdateCurrentUser", tags=["User and Authentication"], request=UpdateUserRequest,
+                   responses={200: USER_RESPONSE})
+    def put(self, request):
+        data = validated(self.UpdateUserRequest, request.data, "user")
+        user = user_update(user=request.user, data=data)
+        return Response({"user": user_out(user, token_for(user))})
