@@ -145,12 +145,14 @@ def pending_migrations(alias):
     """Migrations not yet applied to a database (names), as `migrate` would see them."""
     executor = MigrationExecutor(connections[alias])
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return [f"{m.app_label}.{m.name}" for m, _ in plan]
+    return [f"{m.app_label}.{m.name}" for m, _ in plan if m.app_label not in CONTROL_APPS]
 
 
 def applied_migrations(alias):
-    """{app: [migration names]} recorded in a database."""
+    """{app: [migration names]} recorded in a tenant database (control apps left out)."""
     applied = {}
     for app, name in sorted(MigrationRecorder(connections[alias]).applied_migrations()):
+        if app in CONTROL_APPS:
+            continue
         applied.setdefault(app, []).append(name)
     return applied

@@ -1,0 +1,249 @@
+"""A portable, versioned archive of one tenant (tar.gz: manifest.json, a JSON-lines file per table, media)."""
+import base64
+import datetime
+import decimal
+import hashlib
+import io
+import json
+import tarfile
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.db import connections, transaction
+from django.utils import timezone
+
+from tenants import provisioning
+from tenants.connections import ensure_alias, release_tenant
+from tenants.context import TenantInfo
+from tenants.models import Tenant
+from tenants.router import CONTROL_APPS
+from tenants.selectors import tenant_get
+from tenants.services import Actor, TenantError, audit_record, validate_slug
+from tenants.transfer import tables
+
+FORMAT = "conduit-tenant-archive"
+VERSION = 1
+
+
+class ArchiveError(TenantError):
+    def __init__(self, message):
+        super().__init__(message, field="archive")
+
+
+def _tagged(value):
+    """The inverse of tables.normalise."""
+    if not isinstance(value, dict):
+        return value
+    (tag, raw), = value.items()
+    if tag == "dt":
+        return datetime.datetime.fromisoformat(raw)
+    if tag == "d":
+        return datetime.time.fromisoformat(raw) if ":" in raw else datetime.date.fromisoformat(raw)
+    decoders = {"b": bool, "td": lambda s: datetime.timedelta(seconds=s), "dec": decimal.Decimal, "uuid": uuid.UUID,
+                "bin": base64.b64decode, "json": json.loads}
+    return decoders[tag](raw)
+
+
+def _media_storage():
+    from media.storage import media_storage
+
+    return media_storage()
+
+
+def _media_keys(storage, prefix):
+    try:
+        directories, files = storage.listdir(prefix)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{prefix}{name}"
+    for name in directories:
+        yield from _media_keys(storage, f"{prefix}{name}/")
+
+
+def _add_bytes(tar, name, data):
+    member = tarfile.TarInfo(name)
+    member.size, member.mtime = len(data), int(timezone.now().timestamp())
+    tar.addfile(member, io.BytesIO(data))
+
+
+def tenant_export(*, slug: str, path: str | Path, actor: Actor, media: bool = False) -> dict:
+    """Write the tenant's tables (a consistent snapshot) and optionally its media to `path`; returns the manifest."""
+    tenant = tenant_get(slug=slug)
+    alias = ensure_alias(tenant.info())
+    models = tables.tenant_models()
+    manifest = {
+        "format": FORMAT, "version": VERSION, "created_at": timezone.now().isoformat(),
+        "tenant": {"slug": tenant.slug, "name": tenant.name}, "schema_fingerprint": provisioning.schema_fingerprint(),
+        "migrations": tables.applied_migrations(alias), "tables": {}, "media": [],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        with transaction.atomic(using=alias):  # one snapshot of every table
+            if connections[alias].vendor == "postgresql":
+                connections[alias].cursor().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            for model in models:
+                digest, count = hashlib.sha256(), 0
+                with open(Path(tmp) / f"{model._meta.db_table}.jsonl", "wb") as out:
+                    for row in tables.read_rows(alias, model):
+                        line = tables.encode_row(row).encode() + b"\n"
+                        out.write(line)
+                        digest.update(line)
+                        count += 1
+                manifest["tables"][model._meta.db_table] = {
+                    "model": model._meta.label_lower, "columns": tables.columns(model), "rows": count,
+                    "sha256": digest.hexdigest(),
+                }
+        storage = _media_storage() if media else None
+        keys = sorted(_media_keys(storage, f"{slug}/")) if media else []
+        with tarfile.open(path, "w:gz") as tar:
+            files = []
+            for key in keys:
+                with storage.open(key, "rb") as handle:
+                    data = handle.read()
+                manifest["media"].append({"key": key[len(slug) + 1:], "size": len(data),
+                                          "sha256": hashlib.sha256(data).hexdigest()})
+                files.append(data)
+            _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=1).encode())
+            for model in models:
+                tar.add(Path(tmp) / f"{model._meta.db_table}.jsonl", arcname=f"data/{model._meta.db_table}.jsonl")
+            for entry, data in zip(manifest["media"], files):
+                _add_bytes(tar, f"media/{entry['key']}", data)
+    audit_record(actor=actor, action="tenant.export", target=slug, detail={
+        "rows": sum(t["rows"] for t in manifest["tables"].values()), "media": len(manifest["media"]),
+        "schema": manifest["schema_fingerprint"]})
+    return manifest
+
+
+def read_manifest(tar) -> dict:
+    try:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    except (KeyError, ValueError) as exc:
+        raise ArchiveError("not a Conduit tenant archive: manifest.json is missing or unreadable") from exc
+    if manifest.get("format") != FORMAT:
+        raise ArchiveError("not a Conduit tenant archive: unknown format")
+    if manifest.get("version", 0) > VERSION:
+        raise ArchiveError(f"archive format version {manifest['version']} is newer than this Conduit ({VERSION})")
+    return manifest
+
+
+def check_schema(manifest, known_migrations) -> None:
+    """Refuse an archive with a migration this code does not know, or one whose schema differs from ours."""
+    archived = {(app, name) for app, names in manifest["migrations"].items() for name in names
+                if app not in CONTROL_APPS}
+    known = {(app, name) for app, name in known_migrations if app not in CONTROL_APPS}
+    unknown = sorted(archived - known)
+    if unknown:
+        raise ArchiveError(f"archive is from a newer schema: migration {unknown[0][0]}.{unknown[0][1]} is unknown "
+                           "here; upgrade Conduit before importing it")
+    missing = sorted(known - archived)
+    if missing:
+        raise ArchiveError(f"archive is from an older schema (lacks {missing[0][0]}.{missing[0][1]}): import it "
+                           "with the Conduit version that made it, then run migrate_tenants")
+
+
+def _load(tar, manifest, alias, models):
+    by_table = {m._meta.db_table: m for m in models}
+    if set(by_table) != set(manifest["tables"]):
+        raise ArchiveError("archive tables do not match this schema")
+    tables.clear_tables(alias, models)
+    for model in models:
+        entry = manifest["tables"][model._meta.db_table]
+        if entry["columns"] != tables.columns(model):
+            raise ArchiveError(f"archive columns of {model._meta.db_table} do not match this schema")
+        handle = tar.extractfile(f"data/{model._meta.db_table}.jsonl")
+        digest = hashlib.sha256()
+
+        def rows():
+            for line in handle:
+                digest.update(line)
+                yield [_tagged(v) for v in json.loads(line)]
+
+        count = tables.insert_rows(alias, model, rows())
+        if count != entry["rows"] or digest.hexdigest() != entry["sha256"]:
+            raise ArchiveError(f"archive data of {model._meta.db_table} is corrupt (row count or checksum differs)")
+    tables.reset_sequences(alias, models)
+
+
+def tenant_import(*, path: str | Path, actor: Actor, slug: str | None = None,
+                  database_url: str | None = None) -> Tenant:
+    """Restore an archive into a new tenant on any engine; all-or-nothing, verified against its checksums."""
+    from django.db.migrations.loader import MigrationLoader
+
+    try:
+        tar = tarfile.open(path, "r:gz")
+    except (OSError, tarfile.TarError) as exc:
+        raise ArchiveError(f"cannot read archive {path}: {exc}") from exc
+    with tar:
+        manifest = read_manifest(tar)
+        check_schema(manifest, set(MigrationLoader(None, ignore_no_migrations=True).graph.nodes))
+        old_slug = manifest["tenant"]["slug"]
+        slug = validate_slug((slug or old_slug).strip())
+        url = provisioning.tenant_database_url(slug, database_url)
+        try:
+            provisioning.database_create(url)
+        except provisioning.ProvisioningError as exc:
+            raise TenantError(str(exc), field="database_url") from exc
+        info = TenantInfo(id=0, slug=slug, name=slug, status="active", database_url=url)
+        written = []
+        try:
+            alias = ensure_alias(info)
+            models = tables.tenant_models()
+            with transaction.atomic(using=alias):
+                _load(tar, manifest, alias, models)
+            actual = tables.database_digest(alias, models)
+            for table, entry in manifest["tables"].items():
+                if actual[table] != (entry["rows"], entry["sha256"]):
+                    raise ArchiveError(f"imported {table} does not match the archive checksum")
+            written = _restore_media(tar, manifest, old_slug, slug, alias, models)
+            release_tenant(info)
+            with transaction.atomic():
+                tenant = Tenant.objects.create(slug=slug, name=manifest["tenant"]["name"] or slug, database_url=url,
+                                               schema_version=provisioning.schema_fingerprint(),
+                                               migrated_at=timezone.now())
+                audit_record(actor=actor, action="tenant.import", target=slug, detail={
+                    "from_slug": old_slug, "archive_created_at": manifest["created_at"],
+                    "rows": sum(t["rows"] for t in manifest["tables"].values()), "media": len(written),
+                    "database": provisioning.redact(url)})
+        except BaseException:
+            release_tenant(info)
+            provisioning.database_drop(url)
+            for key in written:
+                _media_storage().delete(key)
+            raise
+    return tenant
+
+
+def _restore_media(tar, manifest, old_slug, slug, alias, models):
+    """Write archived media under the new tenant prefix; rows naming an old key are pointed at the new one."""
+    if not manifest["media"]:
+        return []
+    storage, written = _media_storage(), []
+    from django.core.files.base import ContentFile
+
+    for entry in manifest["media"]:
+        data = tar.extractfile(f"media/{entry['key']}").read()
+        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            raise ArchiveError(f"archive media {entry['key']} is corrupt (checksum differs)")
+        key = f"{slug}/{entry['key']}"
+        if storage.exists(key):
+            raise ArchiveError(f"media key {key} already exists in storage")
+        written.append(storage.save(key, ContentFile(data)))
+    if slug != old_slug:
+        _rekey(alias, models, {f"{old_slug}/{e['key']}": f"{slug}/{e['key']}" for e in manifest["media"]})
+    return written
+
+
+def _rekey(alias, models, renames):
+    """Rewrite text columns whose whole value is an archived media key (e.g. Media.key) to the new tenant prefix."""
+    prefix = next(iter(renames)).split("/", 1)[0] + "/"
+    with transaction.atomic(using=alias):
+        for model in models:
+            manager = model._base_manager.using(alias)
+            for field in model._meta.concrete_fields:
+                if field.get_internal_type() not in ("CharField", "TextField", "FileField", "ImageField"):
+                    continue
+                hits = manager.filter(**{f"{field.attname}__startswith": prefix}).values_list("pk", field.attname)
+                for pk, value in list(hits):
+                    if value in renames:
+                        manager.filter(pk=pk).update(**{field.attname: renames[value]})
