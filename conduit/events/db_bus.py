@@ -1,0 +1,130 @@
+"""The embedded bus: a log table in the control database, partitioned by key, with leased consumer offsets."""
+import time
+import zlib
+from collections.abc import Sequence
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from conduit.conf import conduit_settings
+from conduit.events.bus import BusError, Consumer, Delivery, EventBus
+from conduit.events.event import Event
+from conduit.models import BusEvent, ConsumerOffset
+
+PARTITIONS = 16
+LEASE = timedelta(seconds=60)  # a member that dies holding partitions frees them after this
+
+
+def partition_for(key: str) -> int:
+    return zlib.crc32(key.encode()) % PARTITIONS
+
+
+def ensure_offsets(group: str) -> None:
+    ConsumerOffset.objects.bulk_create(
+        [ConsumerOffset(group=group, partition=p) for p in range(PARTITIONS)], ignore_conflicts=True
+    )
+
+
+def _event(row: BusEvent) -> Event:
+    return Event(id=row.event_id, type=row.type, tenant=row.tenant, entity=row.entity, entity_id=row.entity_id,
+                 occurred_at=row.occurred_at)
+
+
+def _pending(group: str) -> Q:
+    """Rows after the group's committed offset, one OR term per partition."""
+    offsets = dict(ConsumerOffset.objects.filter(group=group).values_list("partition", "offset"))
+    query = Q(pk__in=[])
+    for partition in range(PARTITIONS):
+        query |= Q(partition=partition, id__gt=offsets.get(partition, 0))
+    return query
+
+
+class DbConsumer(Consumer):
+    def __init__(self, *, group: str, member: str):
+        self.group, self.member = group, member
+        ensure_offsets(group)
+
+    def poll(self, *, max_events: int, timeout: float) -> list[Delivery]:
+        deadline = time.monotonic() + timeout
+        while True:
+            deliveries = self._claim(max_events)
+            if deliveries or time.monotonic() >= deadline:
+                return deliveries
+            time.sleep(min(conduit_settings.WORKER_POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+
+    def _claim(self, max_events: int) -> list[Delivery]:
+        offsets = dict(ConsumerOffset.objects.filter(group=self.group).values_list("partition", "offset"))
+        heads = BusEvent.objects.filter(id__gt=min(offsets.values(), default=0)).values("partition")
+        ready = [h["partition"] for h in heads.annotate(head=Max("id")) if h["head"] > offsets.get(h["partition"], 0)]
+        if not ready:
+            return []
+        now = timezone.now()
+        until = now + LEASE
+        free = Q(leased_until__isnull=True) | Q(leased_until__lt=now) | Q(owner=self.member)
+        ConsumerOffset.objects.filter(free, group=self.group, partition__in=ready).update(
+            owner=self.member, leased_until=until
+        )
+        mine = ConsumerOffset.objects.filter(group=self.group, partition__in=ready, owner=self.member,
+                                             leased_until=until).values_list("partition", "offset")
+        query = Q(pk__in=[])
+        for partition, offset in mine:
+            query |= Q(partition=partition, id__gt=offset)
+        rows = BusEvent.objects.filter(query).order_by("id")[:max_events]
+        return [Delivery(event=_event(row), position=(row.partition, row.id)) for row in rows]
+
+    def commit(self, deliveries: Sequence[Delivery]) -> None:
+        last = {}
+        for delivery in deliveries:
+            partition, offset = delivery.position
+            last[partition] = max(offset, last.get(partition, 0))
+        with transaction.atomic(using="default"):
+            for partition, offset in last.items():
+                ConsumerOffset.objects.filter(group=self.group, partition=partition, owner=self.member).update(
+                    offset=offset, owner="", leased_until=None
+                )
+            # partitions claimed but cut off by max_events: let other members take them at once
+            ConsumerOffset.objects.filter(group=self.group, owner=self.member).update(owner="", leased_until=None)
+
+    def close(self) -> None:
+        ConsumerOffset.objects.filter(group=self.group, owner=self.member).update(owner="", leased_until=None)
+
+
+class DbBus(EventBus):
+    name = "db"
+
+    def publish(self, events: Sequence[Event]) -> None:
+        try:
+            BusEvent.objects.bulk_create([
+                BusEvent(partition=partition_for(e.key), key=e.key, event_id=e.id, type=e.type, tenant=e.tenant,
+                         entity=e.entity, entity_id=e.entity_id, occurred_at=e.occurred_at)
+                for e in events
+            ])
+        except Exception as exc:
+            raise BusError(f"could not append to the event log: {exc}") from exc
+
+    def consumer(self, *, group: str, member: str) -> DbConsumer:
+        return DbConsumer(group=group, member=member)
+
+    def lag(self, *, group: str) -> int:
+        return BusEvent.objects.filter(_pending(group)).count()
+
+    def backlog_by_tenant(self, *, group: str) -> dict[str, int]:
+        rows = BusEvent.objects.filter(_pending(group)).values("tenant").annotate(n=Count("id"))
+        return {row["tenant"]: row["n"] for row in rows}
+
+    def check(self) -> dict:
+        return {"bus": self.name, "log_size": BusEvent.objects.count()}
+
+    def prune(self, *, keep_seconds: float = 3600) -> int:
+        """Drop log rows every group has committed and that are older than `keep_seconds`."""
+        cutoff = timezone.now() - timedelta(seconds=keep_seconds)
+        floor = {}
+        for partition, offset in ConsumerOffset.objects.values_list("partition", "offset"):
+            floor[partition] = min(offset, floor.get(partition, offset))
+        query = Q(pk__in=[])
+        for partition, offset in floor.items():
+            query |= Q(partition=partition, id__lte=offset)
+        deleted, _ = BusEvent.objects.filter(query, appended_at__lt=cutoff).delete()
+        return deleted

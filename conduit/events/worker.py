@@ -1,0 +1,169 @@
+"""The worker: consume events in batches, index them, retry failures with backoff, sweep outboxes, report."""
+import importlib
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+from django.db import close_old_connections, connections
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from conduit.conf import conduit_settings
+from conduit.events import failures, sweeper
+from conduit.events.bus import Delivery, get_bus
+from conduit.events.event import Event
+from conduit.events.ingest import IngestRecorder, samples_prune
+from conduit.metrics import EVENTS_CONSUMED
+from conduit.models import WorkerStatus
+
+log = logging.getLogger(__name__)
+STATUS_EVERY, DIRTY_EVERY, PRUNE_EVERY = 2.0, 1.0, 600.0
+
+
+class Handler:
+    """The indexing entry point (CONDUIT_EVENT_HANDLER) and the optional hooks of its module."""
+
+    def __init__(self, path: str):
+        self.index_events: Callable[[Sequence[Event]], list] = import_string(path)
+        module = importlib.import_module(path.rpartition(".")[0])
+        self.start_embedder = getattr(module, "start_embedder", None)
+        self.stop_embedder = getattr(module, "stop_embedder", None)
+        self.embedding_backlog = getattr(module, "embedding_backlog", None)
+        self.on_searchable = getattr(module, "on_searchable", None)
+
+    def run(self, events: Sequence[Event]) -> list[BaseException | None]:
+        """One result per event; a handler that raises fails the whole batch (each event is retried alone)."""
+        try:
+            results = list(self.index_events(events))
+        except Exception as exc:
+            return [exc] * len(events)
+        if len(results) != len(events):
+            return [RuntimeError(f"handler returned {len(results)} results for {len(events)} events")] * len(events)
+        return results
+
+
+class Worker:
+    def __init__(self, *, once: bool = False, handler: Handler | None = None):
+        self.once = once
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
+        self.group = conduit_settings.KAFKA_GROUP
+        self.bus = get_bus()
+        self.handler = handler or Handler(conduit_settings.EVENT_HANDLER)
+        self.recorder = IngestRecorder()
+        self.stopping = threading.Event()
+        self.consumed = 0
+        self._hooked_text = False
+
+    def stop(self, *args) -> None:
+        self.stopping.set()
+
+    def run(self) -> int:
+        """Consume until stopped (or, with once=True, until nothing is pending). Returns events consumed."""
+        started_at = timezone.now()
+        if self.handler.on_searchable:
+            self.handler.on_searchable(self.recorder.searchable)
+            self._hooked_text = True
+        if self.handler.start_embedder:
+            self.handler.start_embedder()
+        sweeper.sweep_all()
+        background = None if self.once else threading.Thread(target=self._background, name="sweeper", daemon=True)
+        if background:
+            background.start()
+        consumer = self.bus.consumer(group=self.group, member=self.name)
+        try:
+            while not self.stopping.is_set():
+                close_old_connections()
+                batch = consumer.poll(max_events=conduit_settings.WORKER_BATCH_SIZE, timeout=0.5)
+                if batch:
+                    self._process(batch)
+                    consumer.commit(batch)
+                retried = self._retry_due()
+                self.recorder.flush()
+                if self.once and not batch and not retried and not failures.failures_pending():
+                    break
+                if self.once and not batch and not retried:
+                    time.sleep(0.05)  # waiting out a retry's backoff
+        finally:
+            consumer.close()
+            self.stopping.set()
+            if self.handler.stop_embedder:
+                self.handler.stop_embedder(timeout=20.0)
+            self.recorder.flush()
+            if background:
+                background.join(timeout=10)
+            WorkerStatus.objects.filter(name=self.name).delete()
+            log.info("worker stopped", extra={"consumed": self.consumed, "since": started_at.isoformat()})
+        return self.consumed
+
+    def _process(self, batch: Sequence[Delivery]) -> None:
+        events = [d.event for d in batch]
+        results = self.handler.run(events)
+        done_at = time.time()
+        for event, error in zip(events, results):
+            if error is None:
+                if not self._hooked_text:
+                    self.recorder.searchable(event, "text", done_at)
+            else:
+                log.warning("indexing failed; will retry", extra={"event": event.to_dict(), "error": str(error)})
+                failures.failure_record(event=event, error=error)
+        ok = sum(1 for error in results if error is None)
+        self.consumed += ok
+        EVENTS_CONSUMED.inc(ok)
+
+    def _retry_due(self) -> int:
+        due = failures.failures_claim_due(limit=conduit_settings.WORKER_BATCH_SIZE)
+        if not due:
+            return 0
+        events = [Event.from_dict(f.payload) for f in due]
+        results = self.handler.run(events)
+        for failure, event, error in zip(due, events, results):
+            if error is not None:
+                failures.failure_record(event=event, error=error, attempts=failure.attempts + 1)
+            elif not self._hooked_text:
+                self.recorder.searchable(event, "text", time.time())
+        failures.failures_resolved(event_ids=[e.id for e, error in zip(events, results) if error is None])
+        ok = sum(1 for error in results if error is None)
+        self.consumed += ok
+        EVENTS_CONSUMED.inc(ok)
+        return len(due)
+
+    def _background(self) -> None:
+        """Sweeps, status and pruning, off the consume loop so they never delay indexing."""
+        last = {"dirty": 0.0, "full": time.monotonic(), "status": 0.0, "prune": 0.0}
+        started_at = timezone.now()
+        try:
+            while not self.stopping.wait(0.2):
+                now = time.monotonic()
+                try:
+                    if now - last["dirty"] >= DIRTY_EVERY:
+                        last["dirty"] = now
+                        sweeper.sweep_dirty()
+                    if now - last["full"] >= conduit_settings.OUTBOX_SWEEP_SECONDS:
+                        last["full"] = now
+                        sweeper.sweep_all()
+                    if now - last["status"] >= STATUS_EVERY:
+                        last["status"] = now
+                        self._report(started_at)
+                    if now - last["prune"] >= PRUNE_EVERY:
+                        last["prune"] = now
+                        samples_prune()
+                        if hasattr(self.bus, "prune"):
+                            self.bus.prune()
+                except Exception:
+                    log.exception("worker background task failed")
+        finally:
+            connections.close_all()
+
+    def _report(self, started_at) -> None:
+        try:
+            lag = self.bus.lag(group=self.group)
+        except Exception:
+            lag = None
+        backlog = self.handler.embedding_backlog() if self.handler.embedding_backlog else None
+        WorkerStatus.objects.update_or_create(name=self.name, defaults={
+            "bus": self.bus.name, "started_at": started_at, "heartbeat_at": timezone.now(),
+            "lag": lag, "embedding_backlog": backlog, "consumed": self.consumed,
+        })
