@@ -1,4 +1,9 @@
 """Staff-only control API for the tenant lifecycle (one API class per operation)."""
+import os
+import tempfile
+
+from django.http import FileResponse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -9,6 +14,8 @@ from tenants.models import Tenant
 from tenants.provisioning import redact
 from tenants.selectors import TenantNotFound, audit_list, tenant_get, tenant_list
 from tenants.services import Actor, TenantError, tenant_create, tenant_delete, tenant_resume, tenant_suspend
+from tenants.transfer.archive import tenant_export
+from tenants.transfer.moving import move_latest, move_start
 
 
 def request_actor(request):
@@ -100,3 +107,63 @@ class AuditListApi(LifecycleApi):
     def get(self, request):
         rows = audit_list(target=request.query_params.get("target"))[:500]
         return Response(self.OutputSerializer(rows, many=True).data)
+
+
+class TenantMoveApi(LifecycleApi):
+    """Move a tenant to another database in the background (POST) and follow its progress (GET)."""
+
+    class InputSerializer(serializers.Serializer):
+        database_url = serializers.CharField(max_length=500)
+        drop_source = serializers.BooleanField(required=False, default=False)
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        status = serializers.CharField()
+        step = serializers.CharField()
+        progress = serializers.JSONField()
+        error = serializers.CharField()
+        source = serializers.SerializerMethodField()
+        target = serializers.SerializerMethodField()
+        created_at = serializers.DateTimeField()
+        heartbeat_at = serializers.DateTimeField()
+        finished_at = serializers.DateTimeField()
+
+        def get_source(self, obj) -> str:
+            return redact(obj.source_url)
+
+        def get_target(self, obj) -> str:
+            return redact(obj.target_url)
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request, slug):
+        tenant_get(slug=slug)
+        move = move_latest(slug=slug)
+        if move is None:
+            return error_response(status.HTTP_404_NOT_FOUND, "move", f"tenant '{slug}' has never been moved")
+        return Response(self.OutputSerializer(move).data)
+
+    @extend_schema(request=InputSerializer, responses={202: OutputSerializer})
+    def post(self, request, slug):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        move = move_start(slug=slug, target_url=data.validated_data["database_url"], actor=request_actor(request),
+                          drop_source=data.validated_data["drop_source"])
+        return Response(self.OutputSerializer(move).data, status=status.HTTP_202_ACCEPTED)
+
+
+class TenantExportApi(LifecycleApi):
+    """Download a tenant archive (`?media=true` includes its media files)."""
+
+    @extend_schema(responses={(200, "application/gzip"): bytes})
+    def get(self, request, slug):
+        tenant_get(slug=slug)
+        media = request.query_params.get("media", "").lower() in {"1", "true", "yes"}
+        fd, path = tempfile.mkstemp(suffix=".tar.gz")
+        try:
+            tenant_export(slug=slug, path=path, actor=request_actor(request), media=media)
+            handle = open(path, "rb")
+        finally:
+            os.close(fd)
+            os.unlink(path)  # the open handle keeps the data until the response is sent
+        name = f"{slug}-{timezone.now():%Y%m%dT%H%M%SZ}.tar.gz"
+        return FileResponse(handle, as_attachment=True, filename=name, content_type="application/gzip")

@@ -9,4 +9,6 @@ urlpatterns = [
     path("/<slug:slug>", apis.TenantDetailApi.as_view(), name="tenant-detail"),
     path("/<slug:slug>/suspend", apis.TenantSuspendApi.as_view(), name="tenant-suspend"),
     path("/<slug:slug>/resume", apis.TenantResumeApi.as_view(), name="tenant-resume"),
+    path("/<slug:slug>/move", apis.TenantMoveApi.as_view(), name="tenant-move"),
+    path("/<slug:slug>/export", apis.TenantExportApi.as_view(), name="tenant-export"),
 ]

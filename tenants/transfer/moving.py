@@ -2,10 +2,13 @@
 import dataclasses
 import os
 import socket
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -41,6 +44,10 @@ def _pause_hook(step):
     if os.environ.get("CONDUIT_MOVE_PAUSE_AT") == step:
         print(f"paused at {step}", file=sys.stderr, flush=True)
         time.sleep(float(os.environ.get("CONDUIT_MOVE_PAUSE_SECONDS", "3600")))
+
+
+def move_latest(*, slug: str) -> TenantMove | None:
+    return TenantMove.objects.filter(tenant__slug=slug).order_by("-created_at", "-id").first()
 
 
 def _pid_alive(pid):
@@ -96,6 +103,20 @@ def move_prepare(*, slug: str, target_url: str, actor: Actor, drop_source: bool 
             )
     except IntegrityError:
         raise MoveError(f"a move of tenant '{slug}' is already in progress") from None
+
+
+def move_start(*, slug: str, target_url: str, actor: Actor, drop_source: bool = False) -> TenantMove:
+    """Prepare a move and carry it out in a detached `move_tenant --run` process (it outlives a web worker)."""
+    move = move_prepare(slug=slug, target_url=target_url, actor=actor, drop_source=drop_source)
+    log_dir = Path(settings.DATA_DIR) / "moves"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with open(log_dir / f"move-{move.pk}.log", "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "move_tenant", "--run", str(move.pk)],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    threading.Thread(target=process.wait, daemon=True).start()  # reap it, so it never lingers as a zombie
+    return move
 
 
 def _set_read_only(tenant_id, value):
