@@ -66,12 +66,17 @@ class DbConsumer(Consumer):
         ConsumerOffset.objects.filter(free, group=self.group, partition__in=ready).update(
             owner=self.member, leased_until=until
         )
-        mine = ConsumerOffset.objects.filter(group=self.group, partition__in=ready, owner=self.member,
-                                             leased_until=until).values_list("partition", "offset")
+        mine = list(ConsumerOffset.objects.filter(group=self.group, partition__in=ready, owner=self.member,
+                                                  leased_until=until).values_list("partition", "offset"))
         query = Q(pk__in=[])
         for partition, offset in mine:
             query |= Q(partition=partition, id__gt=offset)
-        rows = BusEvent.objects.filter(query).order_by("id")[:max_events]
+        rows = list(BusEvent.objects.filter(query).order_by("id")[:max_events])
+        unused = {partition for partition, _ in mine} - {row.partition for row in rows}
+        if unused:  # cut off by max_events: other members may take these partitions at once
+            ConsumerOffset.objects.filter(group=self.group, partition__in=unused, owner=self.member).update(
+                owner="", leased_until=None
+            )
         return [Delivery(event=_event(row), position=(row.partition, row.id)) for row in rows]
 
     def commit(self, deliveries: Sequence[Delivery]) -> None:
@@ -84,8 +89,6 @@ class DbConsumer(Consumer):
                 ConsumerOffset.objects.filter(group=self.group, partition=partition, owner=self.member).update(
                     offset=offset, owner="", leased_until=None
                 )
-            # partitions claimed but cut off by max_events: let other members take them at once
-            ConsumerOffset.objects.filter(group=self.group, owner=self.member).update(owner="", leased_until=None)
 
     def close(self) -> None:
         ConsumerOffset.objects.filter(group=self.group, owner=self.member).update(owner="", leased_until=None)
