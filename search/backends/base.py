@@ -28,8 +28,10 @@ class SearchBackend(ABC):
         """Ids indexed by text whose vector is still missing or stale (persisted across restarts)."""
 
     @abstractmethod
-    def text_search(self, tenant: str, query: ParsedQuery, filters: Filters, *, limit: int, offset: int) -> HitPage:
-        """BM25-ranked hits with highlights for the page."""
+    def text_search(
+        self, tenant: str, query: ParsedQuery, filters: Filters, *, limit: int, offset: int, highlight: bool = True
+    ) -> HitPage:
+        """BM25-ranked hits (with highlights unless told not to) and the total number of matches."""
 
     @abstractmethod
     def vector_search(

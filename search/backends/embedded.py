@@ -192,16 +192,19 @@ class EmbeddedBackend(SearchBackend):
         clauses += [(tantivy.Occur.Must, q) for q in self._filter_queries(filters)]
         return tantivy.Query.boolean_query(clauses)
 
-    def text_search(self, tenant, query, filters, *, limit, offset):
+    def text_search(self, tenant, query, filters, *, limit, offset, highlight=True):
         index = self._tenant(tenant)
         if index is None or query.is_empty:
             return HitPage(hits=[], total=0)
         searcher = index.searcher()
         text_query = self._text_query(searcher, query)
         result = searcher.search(self._query(searcher, query, filters), limit=limit, offset=offset, count=True)
-        highlight = Highlighter(searcher, SCHEMA, text_query)
+        if not highlight:
+            ids = searcher.fast_field_values("id", [address for _, address in result.hits])
+            return HitPage(hits=[Hit(id=i, score=s) for i, (s, _) in zip(ids, result.hits)], total=result.count)
+        marker = Highlighter(searcher, SCHEMA, text_query)
         docs = [(score, searcher.doc(address)) for score, address in result.hits]
-        hits = [Hit(id=doc.get_first("id"), score=score, highlights=highlight(doc)) for score, doc in docs]
+        hits = [Hit(id=doc.get_first("id"), score=score, highlights=marker(doc)) for score, doc in docs]
         return HitPage(hits=hits, total=result.count)
 
     def highlights(self, tenant, query, ids):

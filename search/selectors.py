@@ -1,0 +1,40 @@
+"""Reads of the tenant database for search: documents to index, and hydrated result pages."""
+from collections.abc import Iterator, Sequence
+
+from content.models import Article
+from content.selectors import LIST_FIELDS, _list_items
+from search.documents import SearchDocument, document_from_article
+
+PUBLISHED = Article.Status.PUBLISHED
+
+
+def _published():
+    return Article.objects.filter(status=PUBLISHED).select_related("author").prefetch_related("tags")
+
+
+def published_documents(*, ids: Sequence[int]) -> dict[int, SearchDocument]:
+    """The documents of those ids that are published now; the others must leave the index."""
+    return {a.id: document_from_article(a) for a in _published().filter(id__in=list(ids))}
+
+
+def published_count() -> int:
+    return Article.objects.filter(status=PUBLISHED).count()
+
+
+def published_documents_iter(*, chunk: int = 500) -> Iterator[list[SearchDocument]]:
+    """Every published article as documents, in id order, `chunk` at a time (keyset pagination)."""
+    last = 0
+    while True:
+        page = list(_published().filter(id__gt=last).order_by("id")[:chunk])
+        if not page:
+            return
+        last = page[-1].id
+        yield [document_from_article(a) for a in page]
+
+
+def articles_by_id(*, ids: Sequence[int], user) -> dict[int, dict]:
+    """RealWorld list items of the published ones among `ids`, with favorited/following for `user`."""
+    if not ids:
+        return {}
+    rows = list(Article.objects.filter(status=PUBLISHED, id__in=list(ids)).values(*LIST_FIELDS))
+    return {row["id"]: item for row, item in zip(rows, _list_items(rows, user=user))}
