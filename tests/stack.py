@@ -55,7 +55,7 @@ class Stack:
         self.log = open(self.data_dir / "gunicorn.log", "w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "conduit.wsgi:application", "-c", str(ROOT / "deploy/gunicorn.conf.py"),
-             "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), *extra_args],
+             "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), "--no-control-socket", *extra_args],
             env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60

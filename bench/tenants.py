@@ -1,0 +1,221 @@
+"""Tenancy benchmarks, side by side in one run (issue: tenancy core).
+
+    .venv/bin/python bench/tenants.py [--tenants 1000] [--registry 10000] [--touch 2000]
+
+1. provisioning one SQLite tenant: template clone vs migrations from scratch
+2. provisioning N tenants through the real service (registry row, domain, audit, clone)
+3. `manage.py migrate_tenants` with nothing pending over those N tenants (a real process, wall clock)
+4. latency of a tenant-routed endpoint through gunicorn with 10 vs R registered tenants (two servers, interleaved)
+5. open file descriptors of a gunicorn worker after touching T tenants (bounded by the connection cap)
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django(data_dir):
+    os.environ["CONDUIT_DATA_DIR"] = str(data_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "conduit.settings"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def env_for(data_dir, **extra):
+    return {**os.environ, "CONDUIT_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "conduit.settings",
+            "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT), **{k: str(v) for k, v in extra.items()}}
+
+
+def manage(data_dir, *args, **extra):
+    return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env_for(data_dir, **extra),
+                          cwd=ROOT, capture_output=True, text=True, check=True)
+
+
+def bench_clone_vs_scratch(runs=5):
+    from tenants import provisioning
+    from tenants.context import TenantInfo
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-prov-"))
+    provisioning.database_create(f"sqlite:///{tmp}/warm.sqlite3")  # builds the template once
+    clone, scratch = [], []
+    for i in range(runs):
+        started = time.perf_counter()
+        provisioning.database_create(f"sqlite:///{tmp}/clone{i}.sqlite3")
+        clone.append(time.perf_counter() - started)
+        info = TenantInfo(id=0, slug=f"scratch{i}", name="", status="active",
+                          database_url=f"sqlite:///{tmp}/scratch{i}.sqlite3")
+        started = time.perf_counter()
+        provisioning.database_migrate(info)
+        scratch.append(time.perf_counter() - started)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return statistics.median(clone), statistics.median(scratch)
+
+
+def bench_provision_many(count):
+    from tenants.services import Actor, tenant_create
+
+    actor = Actor(name="bench")
+    started = time.perf_counter()
+    for i in range(count):
+        tenant_create(slug=f"b{i:05d}", actor=actor)
+        if (i + 1) % 250 == 0:
+            print(f"  provisioned {i + 1}/{count}", file=sys.stderr, flush=True)
+    return time.perf_counter() - started
+
+
+def bench_noop_migrate(data_dir):
+    started = time.perf_counter()
+    result = manage(data_dir, "migrate_tenants")
+    elapsed = time.perf_counter() - started
+    assert "0 to migrate" in result.stderr, result.stderr
+    return elapsed
+
+
+class Server:
+    def __init__(self, data_dir, port, **env):
+        self.data_dir, self.port = data_dir, port
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "conduit.wsgi:application", "-c", str(ROOT / "deploy/gunicorn.conf.py"),
+             "--bind", f"127.0.0.1:{port}", "--workers", "1", "--no-control-socket"],
+            env=env_for(data_dir, **env), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        import requests
+
+        self.session = requests.Session()
+        for _ in range(300):
+            try:
+                self.session.get(f"http://127.0.0.1:{port}/api/health", timeout=5)
+                break
+            except requests.RequestException:
+                time.sleep(0.1)
+
+    def get(self, host, path):
+        return self.session.get(f"http://127.0.0.1:{self.port}{path}", headers={"Host": host}, timeout=10)
+
+    def worker_pid(self):
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return int(children[0])
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(20)
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def registry_with(data_dir, registered):
+    """A data dir whose registry holds `registered` tenants; one of them (`probe`) has a real database."""
+    manage(data_dir, "migrate", "--noinput", "-v0")
+    manage(data_dir, "create_tenant", "probe")
+    if registered > 1:
+        code = (
+            "from tenants.models import Tenant;"
+            f"Tenant.objects.bulk_create([Tenant(slug=f'r{{i:05d}}', database_url=f'sqlite:////nonexistent/r{{i}}.sqlite3')"
+            f" for i in range({registered - 1})], batch_size=2000)"
+        )
+        subprocess.run([sys.executable, str(ROOT / "manage.py"), "shell", "-c", code], env=env_for(data_dir),
+                       cwd=ROOT, check=True)
+
+
+def bench_registry_size(small, large, rounds=8, per_round=250):
+    base = Path(tempfile.mkdtemp(prefix="bench-reg-"))
+    dirs = {small: base / "small", large: base / "large"}
+    for size, d in dirs.items():
+        d.mkdir()
+        registry_with(d, size)
+    servers = {size: Server(d, free_port()) for size, d in dirs.items()}
+    path = "/api/tags"
+    if servers[small].get("probe.localhost", path).status_code == 404:
+        path = "/api/health"
+    latencies = {small: [], large: []}
+    try:
+        for server in servers.values():
+            for _ in range(50):  # warm up
+                server.get("probe.localhost", path)
+        for _ in range(rounds):
+            for size, server in servers.items():
+                for _ in range(per_round):
+                    started = time.perf_counter()
+                    response = server.get("probe.localhost", path)
+                    latencies[size].append(time.perf_counter() - started)
+                    assert response.status_code == 200, response.text
+    finally:
+        for server in servers.values():
+            server.stop()
+        shutil.rmtree(base, ignore_errors=True)
+    return path, {size: statistics.median(v) for size, v in latencies.items()}
+
+
+def bench_open_files(data_dir, touch, cap):
+    server = Server(data_dir, free_port(), CONDUIT_MAX_TENANT_CONNECTIONS=cap)
+    try:
+        pid = server.worker_pid()
+        before = len(os.listdir(f"/proc/{pid}/fd"))
+        for i in range(touch):
+            response = server.get(f"b{i:05d}.localhost", "/api/health")
+            assert response.status_code == 200, response.text
+        after = len(os.listdir(f"/proc/{pid}/fd"))
+    finally:
+        server.stop()
+    return before, after
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tenants", type=int, default=1000)
+    parser.add_argument("--registry", type=int, default=10000)
+    parser.add_argument("--touch", type=int, default=2000)
+    parser.add_argument("--cap", type=int, default=64)
+    args = parser.parse_args()
+
+    data_dir = Path(tempfile.mkdtemp(prefix="bench-tenants-"))
+    try:
+        setup_django(data_dir)
+        rows = []
+        clone, scratch = bench_clone_vs_scratch()
+        rows += [("provision one SQLite tenant: template clone", f"{clone * 1000:.1f} ms"),
+                 ("provision one SQLite tenant: migrate from scratch", f"{scratch * 1000:.1f} ms"),
+                 ("  clone speed-up", f"{scratch / clone:.0f}x")]
+        total = max(args.tenants, args.touch)
+        elapsed = bench_provision_many(total)
+        rows += [(f"provision {total} tenants (service: registry + clone + audit)",
+                  f"{elapsed:.1f} s ({elapsed / total * 1000:.1f} ms each)")]
+        rows += [(f"migrate_tenants, nothing pending, {total} tenants (process wall clock)",
+                  f"{bench_noop_migrate(data_dir):.2f} s")]
+        before, after = bench_open_files(data_dir, args.touch, args.cap)
+        rows += [(f"open fds of a gunicorn worker after touching {args.touch} tenants (cap {args.cap})",
+                  f"{before} before -> {after} after")]
+        path, medians = bench_registry_size(10, args.registry)
+        small, large = medians[10], medians[args.registry]
+        rows += [(f"GET {path} median latency, 10 registered tenants", f"{small * 1000:.2f} ms"),
+                 (f"GET {path} median latency, {args.registry} registered tenants", f"{large * 1000:.2f} ms"),
+                 ("  ratio", f"{large / small:.3f}")]
+        width = max(len(r[0]) for r in rows)
+        print()
+        for label, value in rows:
+            print(f"{label.ljust(width)}  {value}")
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
