@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("accounts.urls")),
     path("api/", include("content.urls")),
     path("api/", include("search.urls")),
+    path("api/", include("media.urls")),
     path("api/schema", SpectacularAPIView.as_view(urlconf="conduit.urls_tenant", custom_settings=TENANT_SCHEMA),
          name="tenant-schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="tenant-schema"), name="tenant-docs"),

@@ -2,6 +2,7 @@
 import uuid
 
 from media.models import Media
+from media.storage import is_local, media_storage
 
 
 def media_list(*, owner, limit: int = 20, offset: int = 0) -> tuple[list[Media], int]:
@@ -17,3 +18,11 @@ def media_get(*, media_id) -> Media | None:
     except ValueError:
         return None
     return Media.objects.filter(pk=media_id).first()
+
+
+def media_file_url(*, media: Media, base_url: str) -> str:
+    """Where a client fetches the bytes: a presigned URL (S3), or the tenant-scoped file route (local)."""
+    storage = media_storage()
+    if is_local(storage):
+        return f"{base_url.rstrip('/')}/api/media/{media.id}/file"
+    return storage.url(media.key)

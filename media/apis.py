@@ -1,0 +1,115 @@
+"""The media API: upload (multipart `file`), list, get, delete, and the tenant-scoped file download."""
+from datetime import timezone
+
+from django.http import FileResponse, HttpResponseRedirect
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from conduit.errors import error_response
+from content.apis import PayloadTooLarge, TenantApi
+from media.selectors import media_file_url, media_get, media_list
+from media.services import MediaForbidden, media_create, media_delete
+from media.storage import is_local, media_storage
+from media.validation import MediaRejected, human, largest_limit
+
+MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
+
+
+class MediaNotFound(Exception):
+    """No media item with this id on this tenant."""
+
+
+def media_out(media, request) -> dict:
+    return {
+        "id": str(media.id),
+        "url": media_file_url(media=media, base_url=request.build_absolute_uri("/")),
+        "kind": media.kind,
+        "contentType": media.content_type,
+        "size": media.size,
+        "createdAt": media.created_at.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+    }
+
+
+def get_or_404(media_id):
+    media = media_get(media_id=media_id)
+    if media is None:
+        raise MediaNotFound()
+    return media
+
+
+class MediaApi(TenantApi):
+    """Media errors in the RealWorld shape: rejected files under `file`, the rest under `media`."""
+
+    permission_classes = [IsAuthenticated]
+
+    def handle_exception(self, exc):
+        if isinstance(exc, MediaRejected):
+            return error_response(exc.status, "file", str(exc))
+        if isinstance(exc, MediaForbidden):
+            return error_response(status.HTTP_403_FORBIDDEN, "media", str(exc))
+        if isinstance(exc, MediaNotFound):
+            return error_response(status.HTTP_404_NOT_FOUND, "media", "not found")
+        return super().handle_exception(exc)
+
+
+class MediaListCreateApi(MediaApi):
+    parser_classes = [MultiPartParser]
+
+    class FilterSerializer(serializers.Serializer):
+        limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+        offset = serializers.IntegerField(min_value=0, default=0)
+
+    def initial(self, request, *args, **kwargs):
+        if request.method != "POST":
+            return super().initial(request, *args, **kwargs)
+        # Uploads are capped by the largest per-kind limit, not TenantApi's JSON body cap; refused before reading.
+        APIView.initial(self, request, *args, **kwargs)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > largest_limit() + MULTIPART_OVERHEAD:
+            raise PayloadTooLarge({"file": [f"the upload is larger than the {human(largest_limit())} limit."]})
+
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        items, count = media_list(owner=request.user, **filters.validated_data)
+        return Response({"media": [media_out(m, request) for m in items], "mediaCount": count})
+
+    def post(self, request):
+        upload = request.FILES.get("file")
+        if upload is None:
+            return error_response(422, "file", "is required: send the file as the multipart/form-data field 'file'.")
+        media = media_create(owner=request.user, upload=upload)
+        return Response({"media": media_out(media, request)}, status=status.HTTP_201_CREATED)
+
+
+class MediaDetailApi(MediaApi):
+    def get(self, request, media_id):
+        return Response({"media": media_out(get_or_404(media_id), request)})
+
+    def delete(self, request, media_id):
+        media_delete(media=get_or_404(media_id), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MediaFileApi(MediaApi):
+    """The bytes: streamed from local storage, or a redirect to a fresh presigned URL (S3). Public, like the URL."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def get(self, request, media_id):
+        media = get_or_404(media_id)
+        storage = media_storage()
+        if not is_local(storage):
+            return HttpResponseRedirect(storage.url(media.key))
+        response = FileResponse(storage.open(media.key), content_type=media.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
