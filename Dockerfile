@@ -1,0 +1,49 @@
+# syntax=docker/dockerfile:1
+# Conduit: one image for the web tier (gunicorn), the worker and one-shot management commands.
+#   docker build -t conduit:$(git rev-parse --short HEAD) .
+#   docker run conduit web | worker | migrate | manage <command> [args]
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+
+# --- build: a virtualenv with the pinned requirements and CPU-only PyTorch (no CUDA wheels, ~4 GB smaller).
+FROM ${PYTHON_IMAGE} AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PYTHONDONTWRITEBYTECODE=1
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+COPY requirements.txt /tmp/requirements.txt
+RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
+    && pip install -r /tmp/requirements.txt \
+    && pip check
+
+# --- runtime: the virtualenv, the code and the collected static files; runs as an unprivileged user.
+FROM ${PYTHON_IMAGE} AS runtime
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    DJANGO_SETTINGS_MODULE=conduit.settings \
+    CONDUIT_DATA_DIR=/data \
+    CONDUIT_STATIC_ROOT=/app/staticfiles \
+    PROMETHEUS_MULTIPROC_DIR=/data/prometheus \
+    HF_HUB_OFFLINE=1 \
+    TRANSFORMERS_OFFLINE=1 \
+    GUNICORN_BIND=0.0.0.0:8000 \
+    GUNICORN_CONTROL_SOCKET=/tmp/gunicorn.ctl \
+    GUNICORN_WORKER_TMP_DIR=/dev/shm
+RUN groupadd --system --gid 10001 conduit \
+    && useradd --system --uid 10001 --gid conduit --home-dir /app --no-create-home --shell /usr/sbin/nologin conduit
+COPY --from=build /opt/venv /opt/venv
+WORKDIR /app
+COPY . /app
+# Static files are collected at build time (hashed names, compressed); the settings need no secrets to import.
+RUN CONDUIT_DATA_DIR=/tmp/build-data python manage.py collectstatic --noinput -v0 \
+    && rm -rf /tmp/build-data \
+    && mkdir -p /data /srv/static \
+    && chown conduit:conduit /data /srv/static \
+    && chmod 0755 /app/deploy/entrypoint.sh
+USER conduit:conduit
+EXPOSE 8000
+HEALTHCHECK --interval=15s --timeout=5s --start-period=90s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request as u; r = u.Request('http://127.0.0.1:8000/api/health', headers={'Host': os.environ.get('CONDUIT_BASE_DOMAIN', 'localhost')}); u.urlopen(r, timeout=4)"]
+ENTRYPOINT ["/app/deploy/entrypoint.sh"]
+CMD ["web"]

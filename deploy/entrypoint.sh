@@ -1,0 +1,51 @@
+#!/bin/sh
+# Container entrypoint: one image, several roles.
+#   web [gunicorn args]   serve HTTP with gunicorn (CONDUIT_MIGRATE_ON_START=true migrates first)
+#   worker [args]         consume content events and index them (manage.py run_worker)
+#   migrate [slug ...]    migrate the control database, then every tenant database (or the named ones)
+#   manage <cmd> [args]   any manage.py command, e.g. `manage create_tenant acme --name Acme`
+#   anything else         executed as is (e.g. `sh`)
+set -eu
+cd /app
+
+migrate() {
+    python manage.py migrate --noinput
+    python manage.py migrate_tenants "$@"
+}
+
+# Prometheus multiprocess files belong to one run of this container: stale ones would double-count.
+reset_metrics() {
+    if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ] && [ -d "${PROMETHEUS_MULTIPROC_DIR}" ]; then
+        find "${PROMETHEUS_MULTIPROC_DIR}" -maxdepth 1 -name '*.db' -type f -delete
+    fi
+}
+
+role="${1:-web}"
+[ "$#" -gt 0 ] && shift
+
+case "$role" in
+    web)
+        if [ "${CONDUIT_MIGRATE_ON_START:-false}" = "true" ]; then
+            migrate
+        fi
+        # Publish the collected static files to the volume nginx serves them from (hashed names: old ones stay valid).
+        if [ -n "${CONDUIT_STATIC_EXPORT:-}" ]; then
+            cp -R /app/staticfiles/. "${CONDUIT_STATIC_EXPORT}/"
+        fi
+        reset_metrics
+        exec gunicorn conduit.wsgi:application --config /app/deploy/gunicorn.conf.py "$@"
+        ;;
+    worker)
+        reset_metrics
+        exec python manage.py run_worker "$@"
+        ;;
+    migrate)
+        migrate "$@"
+        ;;
+    manage)
+        exec python manage.py "$@"
+        ;;
+    *)
+        exec "$role" "$@"
+        ;;
+esac
