@@ -50,14 +50,17 @@ def _publish_after_commit(tenant: TenantInfo) -> None:
         outbox_mark_dirty(slug=tenant.slug)
 
 
-def outbox_publish(*, tenant: TenantInfo) -> int:
-    """Publish every unpublished outbox row of `tenant` in id order; raises if the bus refuses."""
+def outbox_publish(*, tenant: TenantInfo, min_age: float = 0.0) -> int:
+    """Publish the unpublished outbox rows of `tenant` (older than `min_age` s) in id order; raises if refused."""
     from content.models import OutboxEvent
 
     alias = ensure_alias(tenant)
     published = 0
     while True:
-        rows = list(OutboxEvent.objects.using(alias).filter(published_at__isnull=True).order_by("id")[:PUBLISH_LIMIT])
+        pending = OutboxEvent.objects.using(alias).filter(published_at__isnull=True)
+        if min_age:
+            pending = pending.filter(occurred_at__lt=timezone.now() - timedelta(seconds=min_age))
+        rows = list(pending.order_by("id")[:PUBLISH_LIMIT])
         if not rows:
             return published
         events = [

@@ -24,13 +24,16 @@ def sweep_dirty(*, limit: int = 200) -> int:
     return published
 
 
-def sweep_all(*, prune: bool = True) -> int:
-    """Publish every live tenant's leftover outbox rows (e.g. a process killed between commit and publish)."""
+def sweep_all(*, min_age: float = 5.0, prune: bool = True) -> int:
+    """Publish every live tenant's leftover outbox rows (e.g. a process killed between commit and publish).
+
+    Rows younger than `min_age` seconds are left to the request that wrote them, which publishes them itself.
+    """
     published = 0
     for tenant in Tenant.objects.filter(status__in=LIVE).iterator():
         info = tenant.info()
         try:
-            published += outbox_publish(tenant=info)
+            published += outbox_publish(tenant=info, min_age=min_age)
             if prune:
                 outbox_prune(tenant=info)
         except Exception as exc:

@@ -68,7 +68,7 @@ class Worker:
             self._hooked_text = True
         if self.handler.start_embedder:
             self.handler.start_embedder()
-        sweeper.sweep_all()
+        sweeper.sweep_all(min_age=0.0 if self.once else 5.0)
         background = None if self.once else threading.Thread(target=self._background, name="sweeper", daemon=True)
         if background:
             background.start()

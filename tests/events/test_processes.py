@@ -1,0 +1,92 @@
+"""Real processes, killed on purpose: nothing committed is lost, several workers share the work, SIGTERM is clean."""
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.events.handlers import read_log
+from tests.stack import ROOT, Stack
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def procs(tmp_path):
+    stack = Stack(tmp_path, CONDUIT_EVENT_HANDLER="tests.events.handlers.record",
+                  CONDUIT_TEST_EVENT_LOG=tmp_path / "events.jsonl", PROMETHEUS_MULTIPROC_DIR=tmp_path / "prom",
+                  CONDUIT_WORKER_RETRY_BASE_SECONDS="0.05")
+    (tmp_path / "prom").mkdir()
+    stack.manage("migrate", "--noinput", "-v0")
+    stack.log_path = tmp_path / "events.jsonl"
+    return stack
+
+
+def write(stack, slug, count, *extra, **env):
+    result = subprocess.run([sys.executable, "-m", "tests.events.writer", slug, str(count), *extra],
+                            env={**stack.env, **env}, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return result, [int(line) for line in result.stdout.split()]
+
+
+def worker(stack, **env):
+    return subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "run_worker"], env={**stack.env, **env},
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def wait_for(predicate, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_killed_between_commit_and_publish_loses_nothing(procs):
+    slug = procs.create_tenant()
+    result, ids = write(procs, slug, 1, CONDUIT_EVENTS_CRASH_BEFORE_PUBLISH="1")
+    assert result.returncode == -signal.SIGKILL  # died right after the commit
+    assert ids == []  # ...before it could even report the save
+    unpublished = procs.manage("tenant_command", slug, "shell", "-v", "0", "-c",
+                               "from content.models import *; print(OutboxEvent.objects.filter("
+                               "published_at=None).count(), Article.objects.count())").stdout.split()
+    assert unpublished == ["1", "1"]
+    assert read_log(procs.log_path) == []
+    assert "consumed 1 events" in procs.manage("run_worker", "--once").stdout
+    [event] = read_log(procs.log_path)
+    assert (event["type"], event["tenant"]) == ("article.created", slug)
+
+
+def test_two_workers_share_the_log_and_each_event_is_indexed_once(procs):
+    slugs = [procs.create_tenant() for _ in range(2)]
+    workers = [worker(procs) for _ in range(2)]
+    try:
+        writers = [subprocess.Popen([sys.executable, "-m", "tests.events.writer", s, "60"], env=procs.env, cwd=ROOT,
+                                    stdout=subprocess.DEVNULL) for s in slugs]
+        assert all(w.wait(120) == 0 for w in writers)
+        assert wait_for(lambda: len(read_log(procs.log_path)) >= 120)
+        time.sleep(1)
+    finally:
+        for w in workers:
+            w.send_signal(signal.SIGTERM)
+        outputs = [w.communicate(timeout=30)[0] for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    seen = read_log(procs.log_path)
+    assert len(seen) == 120 and len({e["id"] for e in seen}) == 120
+    assert len({e["pid"] for e in seen}) == 2  # both did some of the work
+    for slug in slugs:  # per-entity order and per-tenant completeness
+        assert len([e for e in seen if e["tenant"] == slug]) == 60
+
+
+def test_sigterm_finishes_the_batch_and_a_new_worker_resumes(procs):
+    slug = procs.create_tenant()
+    first = worker(procs)
+    write(procs, slug, 5)
+    assert wait_for(lambda: len(read_log(procs.log_path)) == 5)
+    first.send_signal(signal.SIGTERM)
+    assert first.wait(30) == 0
+    _, ids = write(procs, slug, 3, "--delete")  # written while no worker runs
+    assert "consumed 6 events" in procs.manage("run_worker", "--once").stdout
+    types = [e["type"] for e in read_log(procs.log_path)[5:]]
+    assert types == ["article.created", "article.deleted"] * 3
