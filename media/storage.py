@@ -33,6 +33,7 @@ def storage_settings(url: str, *, local_root: Path, url_expires: int = 3600) -> 
             "querystring_expire": url_expires,
             "default_acl": None,
             "file_overwrite": False,
+            "signature_version": "s3v4",  # SigV4 presigned URLs: required by newer AWS regions and MinIO
             **options,
         },
     }
