@@ -24,6 +24,17 @@ def _field(spec):
     return name, float(boost or 1)
 
 
+def _query_texts(node):
+    """The user text inside a query (multi_match queries), not its field names."""
+    if isinstance(node, dict):
+        if "multi_match" in node:
+            return [node["multi_match"]["query"]]
+        return [t for value in node.values() for t in _query_texts(value)]
+    if isinstance(node, list):
+        return [t for value in node for t in _query_texts(value)]
+    return []
+
+
 class Store:
     def __init__(self):
         self.indices = {}
@@ -74,7 +85,7 @@ class Store:
         raise ValueError(f"fake ES does not speak the {kind} query")
 
     def highlight(self, spec, query, src):
-        wanted = set(tokens(json.dumps(query))) if query else set()
+        wanted = set(tokens(" ".join(_query_texts(query)))) if query else set()
         out = {}
         for field in spec["fields"]:
             text = src.get(field) or ""
