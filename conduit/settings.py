@@ -227,6 +227,7 @@ LOGGING = {
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"}},
     "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
+        "conduit.access": {"level": env("ACCESS_LOG_LEVEL", "INFO")},
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
     },

@@ -63,9 +63,9 @@ class Stack:
             if self.process.poll() is not None:
                 raise AssertionError(f"gunicorn exited: {(self.data_dir / 'gunicorn.log').read_text()}")
             try:
-                if self.session.get(self.url("/api/health"), timeout=1).status_code in (200, 503):
+                if self.session.get(self.url("/api/health"), timeout=15).status_code in (200, 503):
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.1)
         raise AssertionError("gunicorn did not start in 60 s")
 

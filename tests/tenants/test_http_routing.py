@@ -74,3 +74,16 @@ def test_admin_and_its_static_files_are_served_without_debug(stack):
     css = stack.request("GET", "/static/admin/css/base.css")
     assert css.status_code == 200 and "text/css" in css.headers["Content-Type"]
     assert stack.tenant(stack.create_tenant(), "GET", "/admin/login/").status_code == 404  # not on tenant hosts
+
+
+def test_access_log_is_one_json_line_per_request(stack):
+    import json
+
+    slug = stack.create_tenant()
+    stack.tenant(slug, "GET", "/api/health", headers={"X-Request-ID": f"log-{slug}"})
+    time.sleep(0.2)
+    lines = [json.loads(line) for line in (stack.data_dir / "gunicorn.log").read_text().splitlines()
+             if line.startswith("{")]
+    entry = next(e for e in lines if e.get("request_id") == f"log-{slug}")
+    assert entry["tenant"] == slug and entry["method"] == "GET" and entry["path"] == "/api/health"
+    assert entry["status"] == 200 and entry["duration_ms"] >= 0 and entry["logger"] == "conduit.access"
