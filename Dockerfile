@@ -41,7 +41,7 @@ RUN CONDUIT_DATA_DIR=/tmp/build-data python manage.py collectstatic --noinput -v
     && mkdir -p /data /srv/static \
     && chown conduit:conduit /data /srv/static \
     && chmod 0755 /app/deploy/entrypoint.sh
-USER conduit:conduit
+USER 10001:10001
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=90s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request as u; r = u.Request('http://127.0.0.1:8000/api/health', headers={'Host': os.environ.get('CONDUIT_BASE_DOMAIN', 'localhost')}); u.urlopen(r, timeout=4)"]
