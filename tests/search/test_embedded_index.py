@@ -1,0 +1,53 @@
+"""What only the embedded index has to get right: tantivy's traps and its single writer across processes."""
+import multiprocessing
+
+from search.backends.embedded import EmbeddedBackend
+from search.documents import Filters
+from search.query import parse
+from tests.search.helpers import doc
+
+
+def test_prefix_expands_past_tantivys_phrase_prefix_limit(tmp_path):
+    backend = EmbeddedBackend(tmp_path)
+    backend.upsert("acme", [doc(i, f"Note {i}", f"zeta{i:03d} appears here") for i in range(1, 121)])
+    page = backend.text_search("acme", parse("zeta*"), Filters(), limit=100, offset=0)
+    assert page.total == 64  # every expanded term matched (capped at MAX_PREFIX_EXPANSIONS, not silently at 50)
+    assert backend.text_search("acme", parse("zeta0*"), Filters(), limit=100, offset=0).total == 64
+    assert backend.text_search("acme", parse("zeta11*"), Filters(), limit=100, offset=0).total == 10
+
+
+def test_star_is_not_silently_dropped(tmp_path):
+    backend = EmbeddedBackend(tmp_path)
+    backend.upsert("acme", [doc(1, "Autoscaling", ""), doc(2, "Auto", "")])
+    assert {h.id for h in backend.text_search("acme", parse("autos*"), Filters(), limit=10, offset=0).hits} == {1}
+
+
+def _write(root, start, rounds):
+    backend = EmbeddedBackend(root)
+    for n in range(rounds):
+        base = start + n * 10
+        backend.upsert("acme", [doc(i, f"Shared {i}", "written concurrently") for i in range(base, base + 10)])
+
+
+def test_writers_in_several_processes_take_turns(tmp_path):
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_write, args=(tmp_path, start, 8)) for start in (1000, 2000, 3000)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0, 0, 0]
+    reader = EmbeddedBackend(tmp_path)
+    assert reader.text_search("acme", parse("concurrently"), Filters(), limit=1, offset=0).total == 240
+    assert len(reader.pending_vectors("acme")) == 240
+
+
+def test_a_reader_sees_another_writers_commit_and_purge(tmp_path):
+    reader, writer = EmbeddedBackend(tmp_path), EmbeddedBackend(tmp_path)
+    writer.upsert("acme", [doc(1, "First", "")])
+    assert reader.text_search("acme", parse("first"), Filters(), limit=5, offset=0).total == 1
+    writer.upsert("acme", [doc(2, "First again", "")])
+    assert reader.text_search("acme", parse("first"), Filters(), limit=5, offset=0).total == 2
+    writer.drop("acme")
+    assert reader.text_search("acme", parse("first"), Filters(), limit=5, offset=0).total == 0
+    assert not (tmp_path / "acme").exists()
