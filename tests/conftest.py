@@ -5,7 +5,7 @@ import pytest
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test.testcases import SimpleTestCase
 
-from tests.stack import Stack, pg_drop_databases, pg_url
+from tests.stack import Stack, pg_create_database, pg_drop_databases, pg_url
 
 _django_patch = SimpleTestCase.ensure_connection_patch_method.__func__
 
@@ -72,8 +72,9 @@ def stack(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def pg_stack(tmp_path_factory, pg_prefix):
-    """The same, with tenant databases on PostgreSQL (one database per tenant)."""
-    s = Stack(tmp_path_factory.mktemp("pgstack"), CONDUIT_TENANT_DATABASE_URL=pg_url(pg_prefix + "s"))
+    """The scale-out database profile: control database and one database per tenant on PostgreSQL."""
+    s = Stack(tmp_path_factory.mktemp("pgstack"), DATABASE_URL=pg_create_database(f"{pg_prefix}s_control"),
+              CONDUIT_TENANT_DATABASE_URL=pg_url(pg_prefix + "s"))
     s.start()
     yield s
     s.stop()

@@ -99,6 +99,15 @@ def pg_url(prefix):
     return f"{PG_SERVER}/{prefix}_{{slug}}"
 
 
+def pg_create_database(name):
+    """Create an empty database on the local server; returns its URL."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{PG_SERVER}/{name}"
+
+
 def pg_drop_databases(prefix):
     import psycopg
 
