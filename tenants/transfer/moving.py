@@ -200,12 +200,15 @@ def _run_steps(move, report):
             "to": provisioning.redact(move.target_url), "rows": copied, "move": move.pk,
         })
         _note(move, report, f"[5/6] registry switched to {provisioning.redact(move.target_url)}")
+    switched_at = time.monotonic()
     _pause_hook("switch")
 
     move.step = "writable"
     _set_read_only(move.tenant_id, False)
     read_only_seconds = time.monotonic() - read_only_at + wait
     release_tenant(source)
+    if move.drop_source:  # readers still on the source until every process has seen the switch
+        time.sleep(max(0.0, wait - (time.monotonic() - switched_at)))
     dropped = move.drop_source and _drop_quietly(move.source_url, report)
     _note(move, report, f"[6/6] writable again; read-only for {read_only_seconds:.2f}s, total "
           f"{time.monotonic() - started:.2f}s" + ("; source dropped" if dropped else "; source kept"),
