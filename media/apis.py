@@ -2,6 +2,8 @@
 from datetime import timezone
 
 from django.http import FileResponse, HttpResponseRedirect
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -20,6 +22,26 @@ MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
 
 class MediaNotFound(Exception):
     """No media item with this id on this tenant."""
+
+
+class MediaOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    url = serializers.URLField()
+    kind = serializers.ChoiceField(choices=["image", "audio", "video"])
+    contentType = serializers.CharField()  # noqa: N815
+    size = serializers.IntegerField()
+    createdAt = serializers.DateTimeField()  # noqa: N815
+
+
+MEDIA_RESPONSE = inline_serializer(name="SingleMediaResponse", fields={"media": MediaOut()})
+MEDIA_LIST_RESPONSE = inline_serializer(
+    name="MultipleMediaResponse", fields={"media": MediaOut(many=True), "mediaCount": serializers.IntegerField()}
+)
+UPLOAD_REQUEST = {"multipart/form-data": inline_serializer(name="MediaUpload", fields={"file": serializers.FileField()})}
+ERRORS = {
+    401: OpenApiResponse(description="missing or invalid token"),
+    404: OpenApiResponse(description="no such media on this site"),
+}
 
 
 def media_out(media, request) -> dict:
@@ -74,12 +96,18 @@ class MediaListCreateApi(MediaApi):
         if length < 0 or length > largest_limit() + MULTIPART_OVERHEAD:
             raise PayloadTooLarge({"file": [f"the upload is larger than the {human(largest_limit())} limit."]})
 
+    @extend_schema(operation_id="ListMedia", tags=["Media"], parameters=[FilterSerializer],
+                   responses={200: MEDIA_LIST_RESPONSE, 401: ERRORS[401]})
     def get(self, request):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         items, count = media_list(owner=request.user, **filters.validated_data)
         return Response({"media": [media_out(m, request) for m in items], "mediaCount": count})
 
+    @extend_schema(operation_id="UploadMedia", tags=["Media"], request=UPLOAD_REQUEST, responses={
+        201: MEDIA_RESPONSE, 401: ERRORS[401], 413: OpenApiResponse(description="over the kind's size limit"),
+        415: OpenApiResponse(description="not an accepted image, audio or video type (judged by content)"),
+        422: OpenApiResponse(description="no file, or an empty one")})
     def post(self, request):
         upload = request.FILES.get("file")
         if upload is None:
@@ -89,9 +117,12 @@ class MediaListCreateApi(MediaApi):
 
 
 class MediaDetailApi(MediaApi):
+    @extend_schema(operation_id="GetMedia", tags=["Media"], responses={200: MEDIA_RESPONSE, **ERRORS})
     def get(self, request, media_id):
         return Response({"media": media_out(get_or_404(media_id), request)})
 
+    @extend_schema(operation_id="DeleteMedia", tags=["Media"], responses={
+        204: None, 403: OpenApiResponse(description="not the owner"), **ERRORS})
     def delete(self, request, media_id):
         media_delete(media=get_or_404(media_id), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -103,6 +134,8 @@ class MediaFileApi(MediaApi):
     authentication_classes = []
     permission_classes = [AllowAny]
 
+    @extend_schema(operation_id="GetMediaFile", tags=["Media"], auth=[], responses={
+        (200, "*/*"): OpenApiTypes.BINARY, 302: OpenApiResponse(description="to a presigned URL"), 404: ERRORS[404]})
     def get(self, request, media_id):
         media = get_or_404(media_id)
         storage = media_storage()

@@ -6,4 +6,4 @@ class MediaConfig(AppConfig):
     verbose_name = "Creator media"
 
     def ready(self):
-        from media import receivers  # noqa: F401
+        from media import health, receivers  # noqa: F401

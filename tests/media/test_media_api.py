@@ -143,3 +143,14 @@ def test_purge_removes_the_tenants_media_directory(media_stack):
     assert (media_stack.data_dir / "media" / slug).is_dir()
     media_stack.manage("delete_tenant", slug, "--purge", "--yes")
     assert not (media_stack.data_dir / "media" / slug).exists()
+
+
+def test_health_reports_the_local_media_storage(media_stack):
+    check = media_stack.request("GET", "/api/health").json()["checks"]["media_storage"]
+    assert check["ok"] is True and check["backend"] == "local"
+
+
+def test_schema_documents_the_media_operations(media_stack, site):
+    paths = media_stack.tenant(site[0], "GET", "/api/schema", headers={"Accept": "application/json"}).json()["paths"]
+    assert {"/api/media", "/api/media/{media_id}", "/api/media/{media_id}/file"} <= set(paths)
+    assert "multipart/form-data" in paths["/api/media"]["post"]["requestBody"]["content"]

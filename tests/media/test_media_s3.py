@@ -81,3 +81,8 @@ def test_spoofed_file_is_415_and_stores_nothing(s3_stack, s3):
     r = Client(s3_stack, slug, "ann").upload(b"#!/bin/sh\nrm -rf /\n" * 20, name="cat.png", content_type="image/png")
     assert r.status_code == 415
     assert keys(s3, f"{slug}/") == []
+
+
+def test_health_checks_the_bucket(s3_stack):
+    check = s3_stack.request("GET", "/api/health").json()["checks"]["media_storage"]
+    assert check == {"ok": True, "ms": check["ms"], "backend": "s3", "bucket": BUCKET}
