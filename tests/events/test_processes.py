@@ -26,7 +26,7 @@ def procs(tmp_path):
 def write(stack, slug, count, *extra, **env):
     result = subprocess.run([sys.executable, "-m", "tests.events.writer", slug, str(count), *extra],
                             env={**stack.env, **env}, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    return result, [int(line) for line in result.stdout.split()]
+    return result, [int(line.split()[1]) for line in result.stdout.splitlines() if line.startswith("saved ")]
 
 
 def worker(stack, **env):

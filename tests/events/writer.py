@@ -17,7 +17,7 @@ def main(slug, count, delete=False):
         for _ in range(count):
             with tenant_atomic():
                 article = Article.objects.create(slug=uuid.uuid4().hex, title="T", body="B", author=author)
-            print(article.pk, flush=True)
+            print(f"saved {article.pk}", flush=True)
             if delete:
                 article.delete()
 
