@@ -1,0 +1,106 @@
+"""A Conduit site per database backend (SQLite, PostgreSQL), driven through real HTTP."""
+import re
+import uuid
+
+import pytest
+import requests
+
+from tests.stack import Stack, pg_url
+
+ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+PASSWORD = "correct-horse-9"
+
+
+def name(prefix="u"):
+    return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+class Site:
+    """One tenant of a running stack, with helpers that speak the RealWorld API."""
+
+    def __init__(self, stack, slug):
+        self.stack, self.slug = stack, slug
+
+    def call(self, method, path, token=None, scheme="Token", headers=None, **kwargs):
+        headers = dict(headers or {})
+        if token:
+            headers["Authorization"] = f"{scheme} {token}"
+        return self.stack.tenant(self.slug, method, path, headers=headers, **kwargs)
+
+    def get(self, path, token=None, **kw):
+        return self.call("GET", path, token, **kw)
+
+    def post(self, path, json=None, token=None, **kw):
+        return self.call("POST", path, token, json=json, **kw)
+
+    def put(self, path, json=None, token=None, **kw):
+        return self.call("PUT", path, token, json=json, **kw)
+
+    def delete(self, path, token=None, **kw):
+        return self.call("DELETE", path, token, **kw)
+
+    def register(self, username=None, email=None):
+        username = username or name()
+        body = {"user": {"username": username, "email": email or f"{username}@example.com", "password": PASSWORD}}
+        response = self.post("/api/users", body)
+        assert response.status_code == 201, response.text
+        return response.json()["user"]
+
+    def article(self, token, title=None, tags=(), **extra):
+        body = {"article": {"title": title or name("Title "), "description": "desc", "body": "body text",
+                            "tagList": list(tags), **extra}}
+        response = self.post("/api/articles", body, token)
+        assert response.status_code == 201, response.text
+        return response.json()["article"]
+
+
+class PatientStack(Stack):
+    """Stack.start polls /api/health with a 1 s timeout; on a loaded machine a booting worker can miss it."""
+
+    def start(self, workers=2, extra_args=()):
+        try:
+            return super().start(workers, extra_args)
+        except requests.Timeout:  # the server is up, a worker is still booting: wait for it
+            self.session.get(self.url("/api/health"), timeout=60)
+            return self
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    s = PatientStack(tmp_path_factory.mktemp("apistack"))
+    yield s.start()
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_stack(tmp_path_factory, pg_prefix):
+    s = PatientStack(tmp_path_factory.mktemp("apipgstack"), CONDUIT_TENANT_DATABASE_URL=pg_url(pg_prefix + "a"))
+    yield s.start()
+    s.stop()
+
+
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def site(request):
+    """A fresh tenant on the SQLite stack or on the PostgreSQL stack (shared by the tests of a session)."""
+    stack = request.getfixturevalue("stack" if request.param == "sqlite" else "pg_stack")
+    return Site(stack, stack.create_tenant())
+
+
+@pytest.fixture
+def alice(site):
+    return site.register()
+
+
+@pytest.fixture
+def bob(site):
+    return site.register()
+
+
+def assert_error(response, status, field=None):
+    assert response.status_code == status, (response.status_code, response.text)
+    body = response.json()
+    assert set(body) == {"errors"} and body["errors"], body
+    assert all(isinstance(v, list) and all(isinstance(m, str) for m in v) for v in body["errors"].values()), body
+    if field:
+        assert field in body["errors"], body
+    return body["errors"]
