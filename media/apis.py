@@ -15,6 +15,7 @@ from content.apis import PayloadTooLarge, TenantApi
 from media.selectors import media_file_url, media_get, media_list
 from media.services import MediaForbidden, media_create, media_delete
 from media.storage import is_local, media_storage
+from media.uploads import MediaUploadGuard
 from media.validation import MediaRejected, human, largest_limit
 
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
@@ -109,6 +110,7 @@ class MediaListCreateApi(MediaApi):
         415: OpenApiResponse(description="not an accepted image, audio or video type (judged by content)"),
         422: OpenApiResponse(description="no file, or an empty one")})
     def post(self, request):
+        request.upload_handlers.insert(0, MediaUploadGuard(request))
         upload = request.FILES.get("file")
         if upload is None:
             return error_response(422, "file", "is required: send the file as the multipart/form-data field 'file'.")

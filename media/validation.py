@@ -66,9 +66,10 @@ def validate_upload(upload) -> Detected:
     head = upload.read(HEAD_BYTES)
     upload.seek(0)
     detected = detect(head)
-    limit = max_bytes(detected.kind)
-    if upload.size > limit:
-        raise MediaRejected(
-            f"the file is {human(upload.size)}; {detected.kind} files may be at most {human(limit)}.", status=413
-        )
+    if upload.size > max_bytes(detected.kind):
+        raise too_large(detected.kind)
     return detected
+
+
+def too_large(kind: str) -> MediaRejected:
+    return MediaRejected(f"the file is too large: {kind} files may be at most {human(max_bytes(kind))}.", status=413)
