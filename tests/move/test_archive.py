@@ -1,0 +1,128 @@
+"""export_tenant / import_tenant: a tenant restored under a new slug, on another engine, serves the same content."""
+import io
+import json
+import tarfile
+import time
+
+import pytest
+
+from tests.move.conftest import Site, pg_database_exists, tenant_row
+
+
+def relabel(shot, old, new):
+    """Media URLs name the host; everything else must be byte-for-byte the same."""
+    return json.loads(json.dumps(shot).replace(f"{old}.localhost", f"{new}.localhost"))
+
+
+@pytest.fixture(scope="module")
+def exported(stack, tmp_path_factory):
+    site = Site(stack, stack.create_tenant()).populate(articles=4)
+    path = tmp_path_factory.mktemp("archive") / f"{site.slug}.tar.gz"
+    result = stack.manage("export_tenant", site.slug, path, "--media")
+    assert "1 media files" in result.stdout
+    return site, path, site.snapshot()
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgres"])
+def test_import_under_new_slug_serves_the_same_content(stack, exported, pg_target, engine):
+    site, path, before = exported
+    new = f"{site.slug}-{engine[:2]}"
+    args = ["--database-url", pg_target()] if engine == "postgres" else []
+    result = stack.manage("import_tenant", path, "--slug", new, *args)
+    assert f"imported tenant '{new}'" in result.stdout
+    copy = Site(stack, new)
+    copy.tokens, copy.articles, copy.media = dict(site.tokens), site.articles, site.media
+    for name in site.tokens:  # tokens are bound to their tenant: sign in again on the copy
+        response = copy.login(name)
+        assert response.status_code == 200, response.text
+        copy.tokens[name] = response.json()["user"]["token"]
+    assert relabel(copy.snapshot(), new, site.slug) == relabel(before, site.slug, site.slug)
+    token = next(iter(copy.tokens.values()))
+    assert copy.post_article(token, "new on the copy").status_code == 201  # sequences continue past copied ids
+    assert site.snapshot() == before  # the original is untouched
+
+
+def test_archive_layout_and_manifest(exported):
+    site, path, _ = exported
+    with tarfile.open(path) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+        names = tar.getnames()
+    assert manifest["format"] == "conduit-tenant-archive" and manifest["version"] == 1
+    assert manifest["tenant"]["slug"] == site.slug and len(manifest["schema_fingerprint"]) == 16
+    assert "0001_initial" in manifest["migrations"]["content"]
+    assert manifest["tables"]["content_article"]["rows"] == 4
+    assert manifest["tables"]["content_comment"]["rows"] == 8
+    assert all(len(t["sha256"]) == 64 for t in manifest["tables"].values())
+    assert {f"data/{t}.jsonl" for t in manifest["tables"]} <= set(names)
+    assert [f"media/{m['key']}" for m in manifest["media"]] == [n for n in names if n.startswith("media/")]
+
+
+def rewrite(path, out, change):
+    """Copy an archive, letting `change(name, bytes)` alter members."""
+    with tarfile.open(path) as src, tarfile.open(out, "w:gz") as dst:
+        for member in src.getmembers():
+            data = change(member.name, src.extractfile(member).read())
+            member.size = len(data)
+            dst.addfile(member, io.BytesIO(data))
+    return out
+
+
+def assert_refused(stack, archive, slug, message):
+    result = stack.manage("import_tenant", archive, "--slug", slug, check=False)
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert stack.tenant(slug, "GET", "/api/tags").status_code == 404  # no tenant registered
+    assert not (stack.data_dir / "tenants" / f"{slug}.sqlite3").exists()  # and no database left behind
+    assert not (stack.data_dir / "media" / slug).exists()
+
+
+def test_archive_from_a_newer_schema_is_refused(stack, exported, tmp_path):
+    site, path, _ = exported
+
+    def future(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["migrations"]["content"].append("9999_from_the_future")
+        return json.dumps(manifest).encode()
+
+    archive = rewrite(path, tmp_path / "future.tar.gz", future)
+    assert_refused(stack, archive, f"{site.slug}-fut", "newer schema: migration content.9999_from_the_future")
+
+
+def test_corrupt_archive_is_refused_all_or_nothing(stack, exported, tmp_path):
+    site, path, _ = exported
+
+    def tamper(name, data):
+        return data.replace(b"comment on 3", b"comment on 9") if name == "data/content_comment.jsonl" else data
+
+    archive = rewrite(path, tmp_path / "tampered.tar.gz", tamper)
+    assert_refused(stack, archive, f"{site.slug}-bad", "content_comment is corrupt")
+
+    (tmp_path / "junk.tar.gz").write_bytes(b"not an archive")
+    assert_refused(stack, tmp_path / "junk.tar.gz", f"{site.slug}-junk", "cannot read archive")
+
+
+def test_import_refuses_an_existing_slug(stack, exported):
+    site, path, before = exported
+    result = stack.manage("import_tenant", path, check=False)
+    assert result.returncode == 1 and f"a tenant with slug '{site.slug}' already exists" in result.stderr
+    assert site.snapshot() == before
+
+
+def test_imported_tenant_moves_with_its_media(stack, exported, pg_target):
+    """Media keys depend on the slug only (rewritten on import), so they survive a later move untouched."""
+    site, path, _ = exported
+    new = f"{site.slug}-mv"
+    stack.manage("import_tenant", path, "--slug", new)
+    copy = Site(stack, new)
+    copy.articles, copy.media = site.articles, site.media
+    for name in site.tokens:
+        copy.tokens[name] = copy.login(name).json()["user"]["token"]
+    before = copy.snapshot()
+    target = pg_target()
+    stack.manage("move_tenant", new, "--to", target, "--yes", "--drop-source")
+    assert tenant_row(stack, new)["database"] == target and pg_database_exists(target)
+    time.sleep(1.0)
+    assert copy.snapshot() == before
