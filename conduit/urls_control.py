@@ -3,9 +3,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from conduit.admin import ingestion_dashboard
+from conduit.events.apis import metrics
 from conduit.health import health
 
 urlpatterns = [
+    path("admin/ingestion/", admin.site.admin_view(ingestion_dashboard), name="ingestion-dashboard"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/health", health, name="health"),
     path("api/tenants", include("tenants.urls")),

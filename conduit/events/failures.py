@@ -12,10 +12,13 @@ from conduit.metrics import EVENTS_FAILED
 from conduit.models import FailedEvent
 
 LEASE = timedelta(seconds=60)
+MAX_DELAY = 3600.0
 
 
 def retry_delay(attempts: int) -> timedelta:
-    return timedelta(seconds=conduit_settings.WORKER_RETRY_BASE_SECONDS * 2 ** max(0, attempts - 1))
+    """Exponential backoff: base, 2x base, 4x base, ... capped at an hour."""
+    exponent = min(max(0, attempts - 1), 20)
+    return timedelta(seconds=min(MAX_DELAY, conduit_settings.WORKER_RETRY_BASE_SECONDS * 2**exponent))
 
 
 def failure_record(*, event: Event, error: BaseException, attempts: int = 1) -> FailedEvent:

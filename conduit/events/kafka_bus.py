@@ -118,7 +118,7 @@ class KafkaBus(EventBus):
 
     def check(self) -> dict:
         try:
-            metadata = self._get_producer().list_topics(timeout=CLIENT_TIMEOUT)
+            metadata = self._get_producer().list_topics(timeout=2.0)
         except KafkaException as exc:
             raise BusError(f"kafka unreachable: {exc}") from exc
         return {"bus": self.name, "brokers": len(metadata.brokers)}
