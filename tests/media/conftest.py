@@ -3,7 +3,7 @@ import pytest
 import requests
 from moto.server import ThreadedMotoServer
 
-from tests.stack import Stack, free_port
+from tests.stack import Stack, free_port, pg_url
 
 BUCKET = "conduit-media"
 S3_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
@@ -20,6 +20,14 @@ def started(stack):
 def media_stack(tmp_path_factory):
     """gunicorn serving Conduit with media on the local filesystem (the embedded profile)."""
     s = started(Stack(tmp_path_factory.mktemp("mediastack")))
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="session")
+def media_pg_stack(tmp_path_factory, pg_prefix):
+    """The same with tenant databases on PostgreSQL (dropped with the session's `pg_prefix`)."""
+    s = started(Stack(tmp_path_factory.mktemp("mediapgstack"), CONDUIT_TENANT_DATABASE_URL=pg_url(pg_prefix + "m")))
     yield s
     s.stop()
 
