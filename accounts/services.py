@@ -1,8 +1,12 @@
-"""Writes of tenant users: register and update, in the tenant's database."""
+"""Writes of tenant users (register, update) and of the platform's JWT key ring (rotate, retire)."""
+import re
+import secrets
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import timezone
 
 from content.services import Conflict
 from tenants.db import tenant_atomic
@@ -61,3 +65,36 @@ def user_update(*, user: User, data: dict) -> User:
         _set_password(user, data["password"])
     _save(user)
     return user
+
+
+def _ring_value(ring: dict[str, str]) -> str:
+    return ",".join(f"{kid}:{secret}" for kid, secret in ring.items())
+
+
+def jwt_keys_rotate(*, actor, kid: str | None = None) -> str:
+    """A new CONDUIT_JWT_KEYS value: a fresh signing key first, the current keys kept for verification. Audited."""
+    from conduit.auth import key_ring
+    from tenants.services import audit_record
+
+    ring = key_ring()
+    kid = kid or f"k{timezone.now():%Y%m%d%H%M%S}"
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", kid) or kid in ring:
+        raise ValueError(f"key id {kid!r} must be new and made of letters, digits, '_', '.', '-'")
+    new_ring = {kid: secrets.token_urlsafe(48), **ring}
+    audit_record(actor=actor, action="jwt_keys.rotate", target="platform", detail={"new_kid": kid, "kids": list(new_ring)})
+    return _ring_value(new_ring)
+
+
+def jwt_keys_retire(*, actor, kid: str) -> str:
+    """A CONDUIT_JWT_KEYS value without `kid`: tokens it signed stop verifying once deployed. Audited."""
+    from conduit.auth import key_ring
+    from tenants.services import audit_record
+
+    ring = dict(key_ring())
+    if kid not in ring:
+        raise ValueError(f"no key {kid!r} in the ring ({', '.join(ring)})")
+    if len(ring) == 1:
+        raise ValueError("cannot retire the only key: rotate first")
+    del ring[kid]
+    audit_record(actor=actor, action="jwt_keys.retire", target="platform", detail={"retired_kid": kid, "kids": list(ring)})
+    return _ring_value(ring)
