@@ -1,0 +1,145 @@
+"""The shipped nginx configuration in front of a real gunicorn: TLS, host routing, header hygiene, body limits."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.stack import Stack, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+NGINX = ROOT / "deploy" / "nginx"
+pytestmark = pytest.mark.skipif(not (shutil.which("nginx") and shutil.which("curl") and shutil.which("openssl")),
+                                reason="needs nginx, curl and openssl (scripts/validate-deploy.sh installs them)")
+
+
+def self_signed(directory, name, *alt_names):
+    directory.mkdir(parents=True, exist_ok=True)
+    sans = ",".join(f"DNS:{n}" for n in (name, *alt_names))
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={name}",
+                    "-addext", f"subjectAltName={sans}", "-keyout", directory / f"{name}.key",
+                    "-out", directory / f"{name}.crt"], check=True, capture_output=True)
+
+
+def render(tmp, upstream_port, http_port, https_port):
+    """deploy/nginx as the nginx image renders it, moved to loopback ports, a temp prefix and a local upstream."""
+    (tmp / "conf.d").mkdir(parents=True)
+    shutil.copy("/etc/nginx/mime.types", tmp)
+    main = (NGINX / "nginx.conf").read_text().replace("/var/run/nginx.pid", str(tmp / "nginx.pid"))
+    main = main.replace("http {", f"http {{\n    client_body_temp_path {tmp}/body;\n    proxy_temp_path {tmp}/proxy;", 1)
+    (tmp / "nginx.conf").write_text(main)
+    servers = (NGINX / "templates" / "conduit.conf.template").read_text()
+    servers = servers.replace("${CONDUIT_BASE_DOMAIN}", "localhost").replace("/etc/nginx/certs/", f"{tmp}/certs/")
+    servers = servers.replace("listen 80 ", f"listen 127.0.0.1:{http_port} ")
+    servers = servers.replace("listen 443 ", f"listen 127.0.0.1:{https_port} ")
+    (tmp / "conf.d" / "conduit.conf").write_text(servers)
+    shutil.copytree(NGINX / "snippets", tmp / "snippets")
+    locations = (tmp / "snippets" / "conduit-locations.conf").read_text()
+    locations = locations.replace("http://web:8000", f"http://127.0.0.1:{upstream_port}").replace("root /srv;", f"root {tmp};")
+    (tmp / "snippets" / "conduit-locations.conf").write_text(locations)
+    self_signed(tmp / "certs", "localhost", "*.localhost")
+    (tmp / "certs" / "localhost.crt").rename(tmp / "certs" / "tls.crt")
+    (tmp / "certs" / "localhost.key").rename(tmp / "certs" / "tls.key")
+
+
+@pytest.fixture(scope="module")
+def proxied(tmp_path_factory):
+    """A gunicorn-served Conduit told it sits behind a proxy, and the shipped nginx config in front of it."""
+    app = Stack(tmp_path_factory.mktemp("proxied"), CONDUIT_BEHIND_PROXY="true", FORWARDED_ALLOW_IPS="127.0.0.1")
+    app.start(workers=1)
+    # nginx workers run unprivileged: they buffer request bodies and load SNI-picked certificates under this prefix,
+    # so it lies outside pytest's private temp tree.
+    tmp = Path(tempfile.mkdtemp(prefix="conduit-nginx-"))
+    tmp.chmod(0o755)
+    http_port, https_port = free_port(), free_port()
+    render(tmp, app.port, http_port, https_port)
+    log = open(tmp / "nginx.log", "w")
+    nginx = subprocess.Popen(["nginx", "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-e", "stderr",
+                              "-g", "daemon off;"], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(100):
+            if nginx.poll() is not None:
+                raise AssertionError((tmp / "nginx.log").read_text())
+            if subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{http_port}/nginx-health"]).returncode == 0:
+                break
+            time.sleep(0.1)
+        yield {"app": app, "http": http_port, "https": https_port, "dir": tmp}
+    finally:
+        nginx.send_signal(signal.SIGQUIT)
+        nginx.wait(10)
+        app.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def curl(proxied, host, path, *args, scheme="https"):
+    """One request through nginx with the right SNI and Host: (status, lowercased headers, body), or None if it failed."""
+    port = proxied[scheme]
+    result = subprocess.run(
+        ["curl", "-sk", "-D", "-", "--max-time", "30", "--resolve", f"{host}:{port}:127.0.0.1",
+         f"{scheme}://{host}:{port}{path}", *args], capture_output=True)
+    if result.returncode:
+        return None
+    head, _, body = result.stdout.partition(b"\r\n\r\n")
+    while head.startswith(b"HTTP/1.1 100"):
+        head, _, body = body.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, body
+
+
+def test_control_plane_over_tls_with_request_id_passthrough(proxied):
+    status, headers, body = curl(proxied, "localhost", "/api/health", "-H", "X-Request-ID: deploy-test-0001")
+    assert status == 200 and json.loads(body)["status"] == "ok"
+    assert headers["x-request-id"] == "deploy-test-0001"
+    assert "max-age=31536000" in headers["strict-transport-security"]
+
+
+def test_malformed_request_id_is_replaced_by_nginx(proxied):
+    _, headers, _ = curl(proxied, "localhost", "/api/health", "-H", "X-Request-ID: <script>")
+    assert len(headers["x-request-id"]) == 32 and int(headers["x-request-id"], 16) >= 0
+
+
+def test_tenant_routing_ignores_spoofed_forwarding_headers(proxied):
+    app = proxied["app"]
+    mine, other = app.create_tenant(), app.create_tenant()
+    status, _, body = curl(proxied, f"{mine}.localhost", "/api/health",
+                           "-H", f"X-Forwarded-Host: {other}.localhost", "-H", "X-Forwarded-Ssl: off")
+    assert status == 200, body
+    assert json.loads(body)["checks"]["tenant_db"]["tenant"] == mine
+
+
+def test_custom_domain_gets_its_certificate_by_sni(proxied):
+    app = proxied["app"]
+    slug = app.create_tenant(None, "--domain", "blog.example.test")
+    domains = proxied["dir"] / "certs" / "domains"
+    self_signed(domains, "blog.example.test")
+    (domains / "blog.example.test.key").chmod(0o644)  # read by a worker process at handshake time, not the master
+    status, _, body = curl(proxied, "blog.example.test", "/api/health")
+    assert status == 200 and json.loads(body)["checks"]["tenant_db"]["tenant"] == slug
+    assert curl(proxied, "nowhere.example.test", "/api/health") is None  # no certificate: the handshake fails
+
+
+def test_plain_http_redirects_to_https_keeping_host_and_path(proxied):
+    status, headers, _ = curl(proxied, "acme.localhost", "/api/articles?limit=5", scheme="http")
+    assert status == 308 and headers["location"] == "https://acme.localhost/api/articles?limit=5"
+
+
+def test_body_limit_is_small_except_on_media(proxied, tmp_path):
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(3 * 1024**2))
+    status, _, _ = curl(proxied, "localhost", "/api/tenants", "-X", "POST", "--data-binary", f"@{big}",
+                        "-H", "Content-Type: application/json")
+    assert status == 413
+    slug = proxied["app"].create_tenant()
+    status, _, body = curl(proxied, f"{slug}.localhost", "/api/media", "-X", "POST", "-F", f"file=@{big}")
+    assert status not in (413, 502, 504) and status < 500, body  # reached Django, which judges the upload
+
+
+def test_static_files_are_gzipped(proxied):
+    status, headers, _ = curl(proxied, "localhost", "/static/admin/css/base.css", "-H", "Accept-Encoding: gzip")
+    assert status == 200 and headers.get("content-encoding") == "gzip"
