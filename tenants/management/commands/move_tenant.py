@@ -45,6 +45,7 @@ class Command(TenantCommand):
             if answer.strip().lower() not in ("y", "yes"):
                 raise CommandError("move cancelled")
         who = Actor(actor, "cli") if actor else cli_actor()
+        move_recover(slug=slug, report=say)
         move = move_prepare(slug=slug, target_url=target, actor=who, drop_source=drop_source, runner_pid=os.getpid())
         move_run(move_id=move.pk, report=say)
         self.stdout.write(self.style.SUCCESS(f"moved tenant '{slug}' to {redact(target)}"))
