@@ -57,7 +57,11 @@ class TagList(serializers.ListField):
         super().__init__(child=Text(max_length=100), max_length=50, **kwargs)
 
     def to_internal_value(self, data):
-        return list(dict.fromkeys(super().to_internal_value(data)))  # de-duplicated, order kept
+        try:
+            return list(dict.fromkeys(super().to_internal_value(data)))  # de-duplicated, order kept
+        except serializers.ValidationError as exc:  # per-item errors come keyed by index: report them as one list
+            detail = exc.detail.values() if isinstance(exc.detail, dict) else [exc.detail]
+            raise serializers.ValidationError([str(m) for messages in detail for m in messages]) from exc
 
 
 class ProfileOut(serializers.Serializer):
