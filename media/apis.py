@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from conduit.errors import error_response
 from content.apis import PayloadTooLarge, TenantApi
 from media.selectors import media_file_url, media_get, media_list
-from media.services import MediaForbidden, media_create, media_delete
+from media.services import MediaForbidden, MediaStorageUnavailable, media_create, media_delete
 from media.storage import is_local, media_storage
 from media.uploads import MediaUploadGuard
 from media.validation import MediaRejected, human, largest_limit
@@ -73,6 +73,8 @@ class MediaApi(TenantApi):
             return error_response(exc.status, "file", str(exc))
         if isinstance(exc, MediaForbidden):
             return error_response(status.HTTP_403_FORBIDDEN, "media", str(exc))
+        if isinstance(exc, MediaStorageUnavailable):
+            return error_response(status.HTTP_503_SERVICE_UNAVAILABLE, "file", str(exc))
         if isinstance(exc, MediaNotFound):
             return error_response(status.HTTP_404_NOT_FOUND, "media", "not found")
         return super().handle_exception(exc)
@@ -108,7 +110,8 @@ class MediaListCreateApi(MediaApi):
     @extend_schema(operation_id="UploadMedia", tags=["Media"], request=UPLOAD_REQUEST, responses={
         201: MEDIA_RESPONSE, 401: ERRORS[401], 413: OpenApiResponse(description="over the kind's size limit"),
         415: OpenApiResponse(description="not an accepted image, audio or video type (judged by content)"),
-        422: OpenApiResponse(description="no file, or an empty one")})
+        422: OpenApiResponse(description="no file, or an empty one"),
+        503: OpenApiResponse(description="the media storage is unreachable")})
     def post(self, request):
         request.upload_handlers.insert(0, MediaUploadGuard(request))
         upload = request.FILES.get("file")

@@ -2,7 +2,7 @@
 import logging
 import secrets
 
-from django.core.files import File
+from botocore.exceptions import BotoCoreError, ClientError
 
 from media.models import Media
 from media.storage import media_storage, prefix_delete
@@ -17,6 +17,10 @@ class MediaForbidden(Exception):
     """The user may not change this media item (not its owner)."""
 
 
+class MediaStorageUnavailable(Exception):
+    """The storage refused or could not be reached; the upload was not kept."""
+
+
 def media_key(*, tenant_slug: str, user_id: int, extension: str) -> str:
     """`<tenant-slug>/<user-id>/<random>.<ext>`: namespaced by tenant (tenancy rule 5) and unguessable."""
     return f"{tenant_slug}/{user_id}/{secrets.token_urlsafe(24)}.{extension}"
@@ -26,10 +30,13 @@ def media_create(*, owner, upload) -> Media:
     """Validate `upload` by content, store it, record it; a failed insert removes the stored file."""
     detected = validate_upload(upload)
     tenant = require_tenant()
-    content = File(upload.file if hasattr(upload, "file") else upload)
-    content.content_type = detected.content_type  # never the client's declared type
+    upload.content_type = detected.content_type  # S3 stores this; never the client's declared type
     storage = media_storage()
-    key = storage.save(media_key(tenant_slug=tenant.slug, user_id=owner.pk, extension=detected.extension), content)
+    try:
+        key = storage.save(media_key(tenant_slug=tenant.slug, user_id=owner.pk, extension=detected.extension), upload)
+    except (OSError, BotoCoreError, ClientError) as exc:
+        logger.exception("media: storing an upload of tenant %s failed", tenant.slug)
+        raise MediaStorageUnavailable("the media storage is unavailable; retry later.") from exc
     try:
         with tenant_atomic():
             return Media.objects.create(

@@ -103,3 +103,21 @@ def test_purging_a_tenant_removes_only_its_media(make_tenant, actor, django_capt
     assert not paths[doomed.slug].exists()
     assert not Path(media_storage().path(doomed.slug)).exists()
     assert paths[kept.slug].is_file()
+
+
+def test_unreachable_storage_is_a_clear_error_and_leaves_no_row(make_tenant, settings, monkeypatch):
+    from media.services import MediaStorageUnavailable
+    from media.storage import storage_settings
+    from tests.stack import free_port
+
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")
+    closed = f"http://127.0.0.1:{free_port()}"
+    settings.STORAGES = {**settings.STORAGES, "media": storage_settings(
+        f"s3://nowhere?endpoint_url={closed}&region=us-east-1", local_root=Path("/unused"))}
+    tenant = make_tenant()
+    with tenant_context(tenant):
+        with pytest.raises(MediaStorageUnavailable, match="unavailable"):
+            media_create(owner=make_user("ann"), upload=upload(samples.png()))
+        assert Media.objects.count() == 0
