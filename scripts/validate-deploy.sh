@@ -26,15 +26,18 @@ install_python_tools() {
 
 install_debian_tools() {
     local missing=()
-    command -v nginx >/dev/null || missing+=(nginx-light)
+    command -v nginx >/dev/null || missing+=(nginx)
     command -v shellcheck >/dev/null || missing+=(shellcheck)
     command -v envsubst >/dev/null || missing+=(gettext-base)
     command -v openssl >/dev/null || missing+=(openssl)
     if [ "${#missing[@]}" -gt 0 ]; then
-        echo "installing from Debian: ${missing[*]}"
         apt-get update -qq
-        # policy-rc.d-less machines would start nginx on install; RUNLEVEL=1 keeps invoke-rc.d from doing so.
-        RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+        # Debian's small nginx build where it exists (bookworm), the plain package elsewhere.
+        if apt-cache show nginx-light >/dev/null 2>&1; then
+            missing=("${missing[@]/#nginx/nginx-light}")
+        fi
+        echo "installing from Debian: ${missing[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     fi
 }
 

@@ -31,7 +31,8 @@ def render(tmp, upstream_port, http_port, https_port):
     (tmp / "conf.d").mkdir(parents=True)
     shutil.copy("/etc/nginx/mime.types", tmp)
     main = (NGINX / "nginx.conf").read_text().replace("/var/run/nginx.pid", str(tmp / "nginx.pid"))
-    main = main.replace("http {", f"http {{\n    client_body_temp_path {tmp}/body;\n    proxy_temp_path {tmp}/proxy;", 1)
+    temp = "".join(f"\n    {kind}_temp_path {tmp}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    main = main.replace("http {", "http {" + temp, 1)  # not the packaged /var/lib/nginx: a non-root run works too
     (tmp / "nginx.conf").write_text(main)
     servers = (NGINX / "templates" / "conduit.conf.template").read_text()
     servers = servers.replace("${CONDUIT_BASE_DOMAIN}", "localhost").replace("/etc/nginx/certs/", f"{tmp}/certs/")
