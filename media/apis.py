@@ -146,7 +146,11 @@ class MediaFileApi(MediaApi):
         storage = media_storage()
         if not is_local(storage):
             return HttpResponseRedirect(storage.url(media.key))
-        response = FileResponse(storage.open(media.key), content_type=media.content_type)
+        try:
+            handle = storage.open(media.key)
+        except FileNotFoundError:  # the row outlived its file (e.g. removed by hand): gone, not a server error
+            raise MediaNotFound() from None
+        response = FileResponse(handle, content_type=media.content_type)
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         response["Cache-Control"] = "private, max-age=3600"

@@ -154,3 +154,13 @@ def test_schema_documents_the_media_operations(media_stack, site):
     paths = media_stack.tenant(site[0], "GET", "/api/schema", headers={"Accept": "application/json"}).json()["paths"]
     assert {"/api/media", "/api/media/{media_id}", "/api/media/{media_id}/file"} <= set(paths)
     assert "multipart/form-data" in paths["/api/media"]["post"]["requestBody"]["content"]
+
+
+def test_file_missing_from_storage_is_404_not_500(media_stack, site):
+    slug, ann, _ = site
+    before = set((media_stack.data_dir / "media" / slug).rglob("*"))
+    media = ann.upload(samples.jpeg()).json()["media"]
+    (stored,) = [p for p in set((media_stack.data_dir / "media" / slug).rglob("*")) - before if p.is_file()]
+    stored.unlink()
+    r = ann.call("GET", file_path(media["url"]))
+    assert r.status_code == 404 and r.json() == {"errors": {"media": ["not found"]}}
