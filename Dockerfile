@@ -27,6 +27,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PROMETHEUS_MULTIPROC_DIR=/data/prometheus \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
+    XDG_CACHE_HOME=/data/.cache \
     GUNICORN_BIND=0.0.0.0:8000 \
     GUNICORN_CONTROL_SOCKET=/tmp/gunicorn.ctl \
     GUNICORN_WORKER_TMP_DIR=/dev/shm
@@ -36,10 +37,12 @@ COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY . /app
 # Static files are collected at build time (hashed names, compressed); the settings need no secrets to import.
-RUN CONDUIT_DATA_DIR=/tmp/build-data python manage.py collectstatic --noinput -v0 \
+# Importing the settings creates the data directories: point them at a scratch place, /data stays the user's.
+RUN CONDUIT_DATA_DIR=/tmp/build-data PROMETHEUS_MULTIPROC_DIR=/tmp/build-data/prometheus \
+        python manage.py collectstatic --noinput -v0 \
     && rm -rf /tmp/build-data \
     && mkdir -p /data /srv/static \
-    && chown conduit:conduit /data /srv/static \
+    && chown -R conduit:conduit /data /srv/static \
     && chmod 0755 /app/deploy/entrypoint.sh
 USER 10001:10001
 EXPOSE 8000
