@@ -3,7 +3,7 @@ import pytest
 import requests
 
 from tests.media import samples
-from tests.media.conftest import BUCKET, Client, s3_client
+from tests.media.conftest import BUCKET, S3_ENV, Client, s3_client
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +86,20 @@ def test_spoofed_file_is_415_and_stores_nothing(s3_stack, s3):
 def test_health_checks_the_bucket(s3_stack):
     check = s3_stack.request("GET", "/api/health").json()["checks"]["media_storage"]
     assert check == {"ok": True, "ms": check["ms"], "backend": "s3", "bucket": BUCKET}
+
+
+def test_purge_pages_through_more_than_a_thousand_keys_and_respects_the_prefix(moto_endpoint, s3, settings, monkeypatch):
+    from media.services import media_purge_tenant
+    from media.storage import storage_settings
+
+    for name, value in S3_ENV.items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = {**settings.STORAGES, "media": storage_settings(
+        f"s3://{BUCKET}?endpoint_url={moto_endpoint}&region=us-east-1", local_root=None)}
+    for i in range(1005):
+        s3.put_object(Bucket=BUCKET, Key=f"bulk/{i % 3}/{i}.png", Body=b"x")
+    for neighbour in ("bulky/1/a.png", "bulk-2/1/a.png"):
+        s3.put_object(Bucket=BUCKET, Key=neighbour, Body=b"x")
+    assert media_purge_tenant(tenant_slug="bulk") == 1005
+    assert keys(s3, "bulk/") == []
+    assert len(keys(s3, "bulk")) == 2
