@@ -114,6 +114,17 @@ def test_tenant_routing_ignores_spoofed_forwarding_headers(proxied):
     assert json.loads(body)["checks"]["tenant_db"]["tenant"] == mine
 
 
+def test_login_throttle_cannot_be_dodged_with_invented_forwarded_for(proxied):
+    slug = proxied["app"].create_tenant()
+    body = json.dumps({"user": {"email": "nobody@example.com", "password": "wrong-password"}})
+    statuses = [
+        curl(proxied, f"{slug}.localhost", "/api/users/login", "-X", "POST", "--data", body,
+             "-H", "Content-Type: application/json", "-H", f"X-Forwarded-For: 10.9.8.{i}")[0]
+        for i in range(21)  # CONDUIT_LOGIN_RATE: 20/min per tenant and client address
+    ]
+    assert 429 not in statuses[:20] and statuses[20] == 429, statuses
+
+
 def test_custom_domain_gets_its_certificate_by_sni(proxied):
     app = proxied["app"]
     slug = app.create_tenant(None, "--domain", "blog.example.test")
