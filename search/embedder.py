@@ -101,9 +101,9 @@ class BackgroundEmbedder:
         self._thread.start()
 
     def stop(self, timeout: float) -> bool:
-        """Keep embedding for up to half of `timeout`, then stop after the batch in hand; the rest stays pending in
-        the index for the next start. True if the thread stopped in time."""
-        self._finish_by = time.monotonic() + timeout / 2
+        """Keep embedding while the grace period lasts (`timeout` less a margin for the batch in hand), then stop;
+        the rest stays pending in the index for the next start. True if the thread stopped in time."""
+        self._finish_by = time.monotonic() + max(timeout - 5, timeout / 2)
         self._stopping.set()
         with self._cond:
             self._cond.notify_all()

@@ -1,0 +1,184 @@
+"""GET /api/search and /api/articles/<slug>/related through real HTTP: gunicorn, the worker, the real model."""
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.api.conftest import PatientStack, Site, assert_error
+from tests.stack import ROOT
+
+pytestmark = pytest.mark.slow
+
+BREAD = {"title": "Baking sourdough bread at home", "description": "A starter guide",
+         "body": "A starter, flour, water and patience give a crusty loaf.", "tagList": ["food"]}
+KUBE = {"title": "Kubernetes autoscaling", "description": "Operations",
+        "body": "The horizontal pod autoscaler adds replicas when CPU load rises.", "tagList": ["ops"]}
+RYE = {"title": "Rye and spelt", "description": "More grains",
+       "body": "Dense rye bread needs a long proof and a hot oven.", "tagList": ["food"]}
+PARAPHRASE = "making leavened loaves in your kitchen"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    s = PatientStack(tmp_path_factory.mktemp("searchstack"), CONDUIT_SEARCH_QUERY_EMBED_WAIT="5")
+    yield s.start(workers=1)
+    s.stop()
+
+
+@pytest.fixture(scope="module")
+def worker(stack):
+    """`manage.py run_worker` running as in production; SIGTERM at the end (it stops its embedder gracefully)."""
+    process = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "run_worker"], env=stack.env, cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    yield process
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(40) == 0
+
+
+def wait_until(check, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"not true after {timeout} s: {check.__doc__}")
+
+
+def indexed(site, documents):
+    def check():
+        """every published article indexed, by text and by meaning"""
+        stats = site.get("/api/health").json()["checks"]["search"]
+        return stats["documents"] == documents and stats["vectors"] == documents and stats["pending"] == 0
+
+    wait_until(check)
+
+
+@pytest.fixture(scope="module")
+def corpus(stack, worker):
+    site = Site(stack, stack.create_tenant())
+    alice, bob = site.register(), site.register()
+    articles = {name: site.post("/api/articles", {"article": body}, alice["token"]).json()["article"]
+                for name, body in (("bread", BREAD), ("kube", KUBE), ("rye", RYE))}
+    draft = {**BREAD, "title": "Secret bread draft", "status": "draft"}
+    assert site.post("/api/articles", {"article": draft}, alice["token"]).status_code == 201
+    assert site.post(f"/api/articles/{articles['rye']['slug']}/favorite", token=bob["token"]).status_code == 200
+    assert site.post(f"/api/profiles/{alice['username']}/follow", token=bob["token"]).status_code == 200
+    indexed(site, 3)
+    warm(site)
+    return site, alice, bob, articles
+
+
+def warm(site):
+    """The web process loads the model on the first query: until then hybrid degrades to text, semantic is 503."""
+    seen = []
+
+    def ready():
+        """the web process embeds queries"""
+        hybrid = site.get("/api/search", params={"q": "bread"}).json()
+        semantic = site.get("/api/search", params={"q": "bread", "mode": "semantic"})
+        seen.append((hybrid["mode"], hybrid["degraded"], semantic.status_code))
+        if hybrid["degraded"]:
+            assert hybrid["mode"] == "text" and hybrid["articlesCount"] == 2  # still answers, by words
+        if semantic.status_code == 503:
+            assert semantic.headers["Retry-After"] and "q" in semantic.json()["errors"]
+        return not hybrid["degraded"] and semantic.status_code == 200
+
+    wait_until(ready, timeout=180)
+    assert seen[-1] == ("hybrid", False, 200)
+
+
+def search(site, token=None, **params):
+    response = site.get("/api/search", token=token, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def slugs(body):
+    return [a["slug"] for a in body["articles"]]
+
+
+def test_text_search_returns_ranked_article_summaries_with_highlights(corpus):
+    site, alice, _, articles = corpus
+    body = search(site, q="bread", mode="text")
+    assert slugs(body) == [articles["bread"]["slug"], articles["rye"]["slug"]]  # title match first; draft never
+    assert body["articlesCount"] == 2 and body["mode"] == "text"
+    first = body["articles"][0]
+    assert {"slug", "title", "description", "tagList", "createdAt", "updatedAt", "favorited", "favoritesCount",
+            "author", "score", "highlights"} <= set(first)
+    assert first["author"]["username"] == alice["username"] and first["author"]["following"] is False
+    assert first["highlights"]["title"] == "Baking sourdough <mark>bread</mark> at home"
+    assert first["score"] > body["articles"][1]["score"]
+
+
+def test_flags_are_those_of_the_reader(corpus):
+    site, _, bob, articles = corpus
+    rye = next(a for a in search(site, bob["token"], q="rye", mode="text")["articles"])
+    assert rye["slug"] == articles["rye"]["slug"]
+    assert rye["favorited"] is True and rye["favoritesCount"] == 1 and rye["author"]["following"] is True
+    anonymous = search(site, q="rye", mode="text")["articles"][0]
+    assert anonymous["favorited"] is False and anonymous["author"]["following"] is False
+
+
+def test_semantic_finds_a_paraphrase_and_hybrid_is_the_default(corpus):
+    site, _, _, articles = corpus
+    assert search(site, q=PARAPHRASE, mode="text")["articlesCount"] == 0
+    semantic = search(site, q=PARAPHRASE, mode="semantic")
+    assert slugs(semantic)[0] in {articles["bread"]["slug"], articles["rye"]["slug"]}
+    assert articles["kube"]["slug"] not in slugs(semantic)[:2]
+    hybrid = search(site, q=PARAPHRASE)
+    assert hybrid["mode"] == "hybrid" and hybrid["degraded"] is False
+    assert set(slugs(hybrid)[:2]) == {articles["bread"]["slug"], articles["rye"]["slug"]}
+
+
+def test_filters_and_paging(corpus):
+    site, alice, _, articles = corpus
+    assert slugs(search(site, q="bread", mode="text", tag="ops")) == []
+    food = search(site, q="oven", mode="text", tag="food", author=alice["username"])
+    assert slugs(food) == [articles["rye"]["slug"]]
+    assert search(site, q="bread", author="somebody-else")["articlesCount"] == 0
+    page = search(site, q="bread", mode="text", limit=1, offset=1)
+    assert slugs(page) == [articles["rye"]["slug"]] and page["articlesCount"] == 2
+
+
+@pytest.mark.parametrize("params, field", [
+    ({}, "q"), ({"q": ""}, "q"), ({"q": "x", "mode": "fuzzy"}, "mode"), ({"q": "x", "limit": "0"}, "limit"),
+    ({"q": "x", "limit": "101"}, "limit"), ({"q": "x", "offset": "abc"}, "offset"), ({"q": "x" * 501}, "q"),
+])
+def test_bad_parameters_are_422_in_the_realworld_shape(corpus, params, field):
+    site = corpus[0]
+    assert_error(site.get("/api/search", params=params), 422, field)
+
+
+def test_related_articles_are_nearest_in_meaning(corpus):
+    site, _, _, articles = corpus
+    response = site.get(f"/api/articles/{articles['bread']['slug']}/related", params={"limit": 1})
+    assert response.status_code == 200, response.text
+    assert slugs(response.json()) == [articles["rye"]["slug"]]
+    assert_error(site.get("/api/articles/no-such-article/related"), 404, "article")
+    assert_error(site.get(f"/api/articles/{articles['bread']['slug']}/related", params={"limit": "99"}), 422, "limit")
+
+
+def test_other_tenants_see_nothing_and_health_reports_search(corpus, stack):
+    site = corpus[0]
+    other = Site(stack, stack.create_tenant())
+    assert search(other, q="bread", mode="text")["articlesCount"] == 0
+    check = site.get("/api/health").json()["checks"]["search"]
+    assert check["ok"] and check["backend"] == "embedded" and check["documents"] == 3 and check["vectors"] == 3
+
+
+def test_unpublishing_leaves_search_at_once_and_the_index_when_the_worker_catches_up(corpus):
+    site, alice, _, articles = corpus
+    slug = articles["kube"]["slug"]
+    assert slug in slugs(search(site, q="autoscaler", mode="text"))
+    assert site.put(f"/api/articles/{slug}", {"article": {"status": "draft"}}, alice["token"]).status_code == 200
+    assert slug not in slugs(search(site, q="autoscaler", mode="text"))  # hydration reads the current status
+
+    def removed():
+        """the worker removed the unpublished article from the index"""
+        return site.get("/api/health").json()["checks"]["search"]["documents"] == 2
+
+    wait_until(removed, timeout=60)
+    assert search(site, q="autoscaler", mode="text")["articlesCount"] == 0
+    assert_error(site.get(f"/api/articles/{slug}/related"), 404, "article")
