@@ -1,6 +1,8 @@
 """The shipped nginx configuration in front of a real gunicorn: TLS, host routing, header hygiene, body limits."""
 import json
 import os
+import struct
+import zlib
 import shutil
 import signal
 import subprocess
@@ -150,6 +152,29 @@ def test_body_limit_is_small_except_on_media(proxied, tmp_path):
     slug = proxied["app"].create_tenant()
     status, _, body = curl(proxied, f"{slug}.localhost", "/api/media", "-X", "POST", "-F", f"file=@{big}")
     assert status not in (413, 502, 504) and status < 500, body  # reached Django, which judges the upload
+
+
+def png_1x1():
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(b"IEND", b"")
+
+
+def test_django_sees_https_and_the_public_host_behind_nginx(proxied, tmp_path):
+    slug = proxied["app"].create_tenant()
+    user = {"user": {"username": "proxied", "email": "proxied@example.com", "password": "a-long-password"}}
+    status, _, body = curl(proxied, f"{slug}.localhost", "/api/users", "-X", "POST", "--data", json.dumps(user),
+                           "-H", "Content-Type: application/json")
+    assert status == 201, body
+    token = json.loads(body)["user"]["token"]
+    image = tmp_path / "dot.png"
+    image.write_bytes(png_1x1())
+    status, _, body = curl(proxied, f"{slug}.localhost", "/api/media", "-X", "POST", "-F", f"file=@{image};type=image/png",
+                           "-H", f"Authorization: Token {token}", "-H", "X-Forwarded-Proto: http")
+    assert status == 201, body
+    assert json.loads(body)["media"]["url"].startswith(f"https://{slug}.localhost/")  # built by Django
 
 
 def test_static_files_are_gzipped(proxied):
