@@ -38,14 +38,14 @@ def reading_time_minutes(text: str) -> int:
 
 
 def extract_keywords(text: str, *, limit: int = 8) -> list[str]:
-    """Keywords by term frequency damped by log, dropping stopwords; ties go to the earlier word."""
+    """Content words by frequency in the document (stopwords dropped); ties go to the longer, then earlier word."""
     words = [w.lower().strip("'-") for w in _WORD.findall(text)]
     words = [w for w in words if len(w) > 2 and w not in STOPWORDS]
     counts = Counter(words)
     first = {}
     for position, word in enumerate(words):
         first.setdefault(word, position)
-    ranked = sorted(counts, key=lambda w: (-(1 + math.log(counts[w])) * min(len(w), 10), first[w]))
+    ranked = sorted(counts, key=lambda w: (-counts[w], -min(len(w), 12), first[w]))
     return ranked[:limit]
 
 
