@@ -1,6 +1,6 @@
 """Reads of the RealWorld domain in the current tenant's database (a constant number of queries per call)."""
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Count, Q, Window
 
 from content.models import Article, Comment, Favorite, Follow, Tag
 from content.serializers import iso
@@ -55,10 +55,10 @@ def visible_articles(*, user):
 
 
 def article_get(*, slug: str, user) -> Article:
-    article = visible_articles(user=user).select_related("author").filter(slug=_clean(slug, "article")).first()
-    if article is None:
-        raise NotFound("article")
-    return article
+    try:
+        return visible_articles(user=user).select_related("author").get(slug=_clean(slug, "article"))
+    except Article.DoesNotExist:
+        raise NotFound("article") from None
 
 
 def article_is_favorited(*, article, user) -> bool:
@@ -79,8 +79,12 @@ def article_list(
         qs = qs.filter(favorites__user__username=favorited)
     if feed:
         qs = qs.filter(author__follower_set__follower=user)
-    count = qs.count()
-    rows = list(qs.order_by("-created_at", "-id").values(*LIST_FIELDS)[offset:offset + limit]) if count > offset else []
+    # One query for the page and the total (a window count); a separate count only past the last page.
+    rows = list(
+        qs.annotate(total=Window(Count("id"))).order_by("-created_at", "-id").values(*LIST_FIELDS, "total")
+        [offset:offset + limit]
+    )
+    count = rows[0]["total"] if rows else (qs.count() if offset else 0)
     return _list_items(rows, user=user), count
 
 

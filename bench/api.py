@@ -1,0 +1,169 @@
+"""RealWorld API throughput: a tenant among N registered tenants vs the same site from one database.
+
+    .venv/bin/python bench/api.py [--tenants 1000] [--seconds 8] [--rounds 3] [--connections 8]
+
+Both servers run side by side in one run (gunicorn, 2 sync workers each, same code, same data: 50 articles by
+10 authors with tags, favourites and follows); `wrk` (apt-get install wrk) drives them in turn, anonymous GETs.
+- multi-tenant: routing on, the site is tenant `b00005` of N, served from its own SQLite file;
+- single database: CONDUIT_ROUTING_ENABLED=false, the same data in the control database.
+The table shows the median requests/s of the rounds and the multi/single ratio (target ≥ 0.97).
+"""
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = "b00005"
+
+SEED = r"""
+import random
+from django.contrib.auth.hashers import make_password
+from accounts.models import User
+from content.models import Article, Favorite, Follow, Tag
+
+rng = random.Random(7)
+password = make_password("bench-password")
+users = User.objects.bulk_create([User(username=f"author{i}", email=f"author{i}@bench.io", password=password,
+                                       bio=f"Bio of author {i}") for i in range(10)])
+tags = Tag.objects.bulk_create([Tag(name=f"tag{i}") for i in range(12)])
+articles = Article.objects.bulk_create([
+    Article(slug=f"article-{i}", title=f"Article number {i}", description=f"About article {i}",
+            body="Lorem ipsum dolor sit amet. " * 40, author=users[i % 10], favorites_count=0)
+    for i in range(50)
+])
+links = [Article.tags.through(article_id=a.id, tag_id=t.id) for a in articles for t in rng.sample(tags, 3)]
+Article.tags.through.objects.bulk_create(links)
+favorites = [Favorite(user=u, article=a) for a in articles for u in rng.sample(users, 3)]
+Favorite.objects.bulk_create(favorites)
+for a in articles:
+    a.favorites_count = 3
+Article.objects.bulk_update(articles, ["favorites_count"])
+Follow.objects.bulk_create([Follow(follower=users[i], followee=users[(i + 1) % 10]) for i in range(10)])
+print(Article.objects.count(), "articles")
+"""
+
+PROVISION = r"""
+import sys
+from tenants.services import Actor, tenant_create
+actor = Actor(name="bench")
+for i in range({count}):
+    tenant_create(slug=f"b{{i:05d}}", actor=actor)
+    if (i + 1) % 250 == 0:
+        print(f"  provisioned {{i + 1}}/{count}", file=sys.stderr, flush=True)
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A data directory, its manage.py and a gunicorn serving it."""
+
+    def __init__(self, data_dir, **env):
+        self.data_dir = Path(data_dir)
+        self.env = {**os.environ, "CONDUIT_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "conduit.settings",
+                    "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1",
+                    **{k: str(v) for k, v in env.items()}}
+        self.process = None
+
+    def manage(self, *args):
+        result = subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=self.env, cwd=ROOT,
+                                capture_output=True, text=True)
+        if result.returncode:
+            raise SystemExit(f"manage.py {args[0]} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    def start(self):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "conduit.wsgi:application", "-c", str(ROOT / "deploy/gunicorn.conf.py"),
+             "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--no-control-socket"],
+            env=self.env, cwd=ROOT, stdout=open(self.data_dir / "gunicorn.log", "w"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"http://127.0.0.1:{self.port}/api/tags", timeout=5)
+                return self
+            except requests.RequestException:
+                time.sleep(0.2)
+        raise SystemExit("gunicorn did not start")
+
+    def stop(self):
+        if self.process:
+            self.process.terminate()
+            self.process.wait(20)
+
+
+def wrk(port, host, path, seconds, connections):
+    """Requests/s of one wrk run; refuses to count a run with errors or non-2xx answers."""
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-H", f"Host: {host}", f"http://127.0.0.1:{port}{path}"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise SystemExit(f"wrk saw errors on {host}{path}:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--tenants", type=int, default=1000)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+    base = Path(tempfile.mkdtemp(prefix="bench-api-"))
+    multi = Server(base / "multi")
+    single = Server(base / "single", CONDUIT_ROUTING_ENABLED="false")
+    servers = []
+    try:
+        print(f"provisioning {args.tenants} tenants ...", file=sys.stderr, flush=True)
+        multi.manage("migrate", "--noinput", "-v0")
+        multi.manage("shell", "-c", PROVISION.format(count=args.tenants))
+        multi.manage("tenant_command", SITE, "shell", "-c", SEED)
+        single.manage("migrate", "--noinput", "-v0")
+        single.manage("shell", "-c", SEED)
+        servers = [multi.start(), single.start()]
+        targets = {"multi": (multi.port, f"{SITE}.localhost"), "single": (single.port, "localhost")}
+        paths = ["/api/articles?limit=20", "/api/articles/article-25", "/api/tags"]
+        for name, (port, host) in targets.items():  # same answers from both, and warm both
+            for path in paths:
+                response = requests.get(f"http://127.0.0.1:{port}{path}", headers={"Host": host}, timeout=10)
+                assert response.status_code == 200, (name, path, response.text)
+            wrk(port, host, paths[0], 2, args.connections)
+        results = {(path, name): [] for path in paths for name in targets}
+        for round_ in range(args.rounds):
+            for path in paths:
+                for name, (port, host) in (targets.items() if round_ % 2 == 0 else reversed(targets.items())):
+                    results[path, name].append(wrk(port, host, path, args.seconds, args.connections))
+        print(f"\nGET through gunicorn (2 workers), wrk -t2 -c{args.connections} -d{args.seconds}s, "
+              f"median of {args.rounds} interleaved rounds; {args.tenants} tenants registered, {os.cpu_count()} CPUs")
+        print(f"{'endpoint':<28}{'multi-tenant req/s':>20}{'single-db req/s':>18}{'ratio':>8}")
+        for path in paths:
+            m, s = statistics.median(results[path, "multi"]), statistics.median(results[path, "single"])
+            print(f"{path:<28}{m:>20.0f}{s:>18.0f}{m / s:>8.2f}")
+    finally:
+        for server in servers:
+            server.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
