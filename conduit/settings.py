@@ -139,6 +139,7 @@ CONDUIT = {
     "KAFKA_PUBLISH_TIMEOUT": float(env("CONDUIT_KAFKA_PUBLISH_TIMEOUT", 2.0)),  # s before a publish counts as failed
     "EVENT_HANDLER": env("CONDUIT_EVENT_HANDLER", "search.indexing.index_events"),  # dotted path the worker calls
     "WORKER_BATCH_SIZE": int(env("CONDUIT_WORKER_BATCH_SIZE", 100)),
+    "WORKER_THREADS": int(env("CONDUIT_WORKER_THREADS", 8)),  # tenants of one batch indexed concurrently
     "WORKER_POLL_SECONDS": float(env("CONDUIT_WORKER_POLL_SECONDS", 0.02)),  # idle wait between polls of the db bus
     "WORKER_MAX_ATTEMPTS": int(env("CONDUIT_WORKER_MAX_ATTEMPTS", 5)),  # then the event is dead-lettered
     "WORKER_RETRY_BASE_SECONDS": float(env("CONDUIT_WORKER_RETRY_BASE_SECONDS", 1.0)),  # doubled on each attempt

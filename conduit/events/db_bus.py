@@ -1,4 +1,6 @@
 """The embedded bus: a log table in the control database, partitioned by key, with leased consumer offsets."""
+import math
+import random
 import time
 import zlib
 from collections.abc import Sequence
@@ -11,14 +13,17 @@ from django.utils import timezone
 from conduit.conf import conduit_settings
 from conduit.events.bus import BusError, Consumer, Delivery, EventBus
 from conduit.events.event import Event
-from conduit.models import BusEvent, ConsumerOffset
+from conduit.models import BusEvent, ConsumerOffset, WorkerStatus
 
 PARTITIONS = 16
 LEASE = timedelta(seconds=60)  # a member that dies holding partitions frees them after this
+MEMBERS_TTL = 2.0
 
 
-def partition_for(key: str) -> int:
-    return zlib.crc32(key.encode()) % PARTITIONS
+def partition_for(tenant: str) -> int:
+    """A tenant's events share a partition: per-entity order holds, and one member indexes a tenant's batch at once
+    (a tenant's index has a single writer)."""
+    return zlib.crc32(tenant.encode()) % PARTITIONS
 
 
 def ensure_offsets(group: str) -> None:
@@ -44,7 +49,16 @@ def _pending(group: str) -> Q:
 class DbConsumer(Consumer):
     def __init__(self, *, group: str, member: str):
         self.group, self.member = group, member
+        self._members_count, self._members_at = 1, float("-inf")
         ensure_offsets(group)
+
+    def _members(self) -> int:
+        """Live workers on this bus (their heartbeats), re-read every few seconds."""
+        if time.monotonic() - self._members_at > MEMBERS_TTL:
+            since = timezone.now() - timedelta(seconds=10)
+            self._members_count = max(1, WorkerStatus.objects.filter(bus="db", heartbeat_at__gte=since).count())
+            self._members_at = time.monotonic()
+        return self._members_count
 
     def poll(self, *, max_events: int, timeout: float) -> list[Delivery]:
         deadline = time.monotonic() + timeout
@@ -60,6 +74,8 @@ class DbConsumer(Consumer):
         ready = [h["partition"] for h in heads.annotate(head=Max("id")) if h["head"] > offsets.get(h["partition"], 0)]
         if not ready:
             return []
+        random.shuffle(ready)
+        ready = ready[: math.ceil(len(ready) / self._members())]  # leave a share for the other members
         now = timezone.now()
         until = now + LEASE
         free = Q(leased_until__isnull=True) | Q(leased_until__lt=now) | Q(owner=self.member)
@@ -100,7 +116,7 @@ class DbBus(EventBus):
     def publish(self, events: Sequence[Event]) -> None:
         try:
             BusEvent.objects.bulk_create([
-                BusEvent(partition=partition_for(e.key), key=e.key, event_id=e.id, type=e.type, tenant=e.tenant,
+                BusEvent(partition=partition_for(e.tenant), key=e.key, event_id=e.id, type=e.type, tenant=e.tenant,
                          entity=e.entity, entity_id=e.entity_id, occurred_at=e.occurred_at)
                 for e in events
             ])

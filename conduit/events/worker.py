@@ -5,7 +5,9 @@ import os
 import socket
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from django.db import close_old_connections, connections
 from django.utils import timezone
@@ -34,8 +36,29 @@ class Handler:
         self.embedding_backlog = getattr(module, "embedding_backlog", None)
         self.on_searchable = getattr(module, "on_searchable", None)
 
-    def run(self, events: Sequence[Event]) -> list[BaseException | None]:
-        """One result per event; a handler that raises fails the whole batch (each event is retried alone)."""
+    def run(self, events: Sequence[Event], pool: ThreadPoolExecutor | None = None) -> list[BaseException | None]:
+        """One result per event, in order. With a pool, each tenant's events go in their own concurrent call
+        (index commits are per tenant and release the GIL while they flush)."""
+        by_tenant = defaultdict(list)
+        for position, event in enumerate(events):
+            by_tenant[event.tenant].append(position)
+        if pool is None or len(by_tenant) < 2:
+            return self._call(events)
+        results = [None] * len(events)
+        calls = {pool.submit(self._call_closing, [events[i] for i in positions]): positions
+                 for positions in by_tenant.values()}
+        for future, positions in calls.items():
+            for position, result in zip(positions, future.result()):
+                results[position] = result
+        return results
+
+    def _call_closing(self, events: Sequence[Event]) -> list[BaseException | None]:
+        try:
+            return self._call(events)
+        finally:
+            connections.close_all()  # pool threads must not pile up connections to tenants evicted meanwhile
+
+    def _call(self, events: Sequence[Event]) -> list[BaseException | None]:
         try:
             results = list(self.index_events(events))
         except Exception as exc:
@@ -56,6 +79,7 @@ class Worker:
         self.stopping = threading.Event()
         self.consumed = 0
         self._hooked_text = False
+        self.pool = ThreadPoolExecutor(max_workers=conduit_settings.WORKER_THREADS, thread_name_prefix="index")
 
     def stop(self, *args) -> None:
         self.stopping.set()
@@ -89,6 +113,7 @@ class Worker:
         finally:
             consumer.close()
             self.stopping.set()
+            self.pool.shutdown(wait=True)
             if self.handler.stop_embedder:
                 self.handler.stop_embedder(timeout=20.0)
             self.recorder.flush()
@@ -100,7 +125,7 @@ class Worker:
 
     def _process(self, batch: Sequence[Delivery]) -> None:
         events = [d.event for d in batch]
-        results = self.handler.run(events)
+        results = self.handler.run(events, self.pool)
         done_at = time.time()
         for event, error in zip(events, results):
             if error is None:
@@ -118,7 +143,7 @@ class Worker:
         if not due:
             return 0
         events = [Event.from_dict(f.payload) for f in due]
-        results = self.handler.run(events)
+        results = self.handler.run(events, self.pool)
         for failure, event, error in zip(due, events, results):
             if error is not None:
                 failures.failure_record(event=event, error=error, attempts=failure.attempts + 1)

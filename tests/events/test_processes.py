@@ -59,10 +59,11 @@ def test_killed_between_commit_and_publish_loses_nothing(procs):
 
 
 def test_two_workers_share_the_log_and_each_event_is_indexed_once(procs):
-    slugs = [procs.create_tenant() for _ in range(2)]
+    slugs = [procs.create_tenant() for _ in range(6)]
     workers = [worker(procs) for _ in range(2)]
     try:
-        writers = [subprocess.Popen([sys.executable, "-m", "tests.events.writer", s, "60"], env=procs.env, cwd=ROOT,
+        time.sleep(3)  # both have joined (reported a heartbeat)
+        writers = [subprocess.Popen([sys.executable, "-m", "tests.events.writer", s, "20"], env=procs.env, cwd=ROOT,
                                     stdout=subprocess.DEVNULL) for s in slugs]
         assert all(w.wait(120) == 0 for w in writers)
         assert wait_for(lambda: len(read_log(procs.log_path)) >= 120)
@@ -75,8 +76,8 @@ def test_two_workers_share_the_log_and_each_event_is_indexed_once(procs):
     seen = read_log(procs.log_path)
     assert len(seen) == 120 and len({e["id"] for e in seen}) == 120
     assert len({e["pid"] for e in seen}) == 2  # both did some of the work
-    for slug in slugs:  # per-entity order and per-tenant completeness
-        assert len([e for e in seen if e["tenant"] == slug]) == 60
+    for slug in slugs:  # per-tenant completeness
+        assert len([e for e in seen if e["tenant"] == slug]) == 20
 
 
 def test_sigterm_finishes_the_batch_and_a_new_worker_resumes(procs):
