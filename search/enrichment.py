@@ -70,7 +70,10 @@ class Embedder:
         with self._lock:
             if self._model is None:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                import torch
                 from sentence_transformers import SentenceTransformer
+
+                torch.set_num_threads(conduit_settings.EMBEDDING_THREADS)
 
                 try:
                     self._model = SentenceTransformer(self.model_path(), device="cpu")
