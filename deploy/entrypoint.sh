@@ -6,7 +6,7 @@
 #   manage <cmd> [args]   any manage.py command, e.g. `manage create_tenant acme --name Acme`
 #   anything else         executed as is (e.g. `sh`)
 set -eu
-cd /app
+cd "$(dirname "$0")/.."  # /app in the image
 
 migrate() {
     python manage.py migrate --noinput
@@ -21,7 +21,7 @@ reset_metrics() {
 }
 
 role="${1:-web}"
-[ "$#" -gt 0 ] && shift
+if [ "$#" -gt 0 ]; then shift; fi
 
 case "$role" in
     web)
@@ -30,10 +30,10 @@ case "$role" in
         fi
         # Publish the collected static files to the volume nginx serves them from (hashed names: old ones stay valid).
         if [ -n "${CONDUIT_STATIC_EXPORT:-}" ]; then
-            cp -R /app/staticfiles/. "${CONDUIT_STATIC_EXPORT}/"
+            cp -R "${CONDUIT_STATIC_ROOT:-staticfiles}/." "${CONDUIT_STATIC_EXPORT}/"
         fi
         reset_metrics
-        exec gunicorn conduit.wsgi:application --config /app/deploy/gunicorn.conf.py "$@"
+        exec gunicorn conduit.wsgi:application --config deploy/gunicorn.conf.py "$@"
         ;;
     worker)
         reset_metrics
