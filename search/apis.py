@@ -1,12 +1,13 @@
 """The search API: GET /api/search and GET /api/articles/<slug>/related (RealWorld list items plus score)."""
 import time
 
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.response import Response
 
-from conduit.errors import error_response
 from conduit.metrics import SEARCH_LATENCY
 from content.apis import TenantApi
+from content.serializers import ArticleListItemOut
 from content.selectors import NotFound
 from search import engine
 from search.backends import get_backend
@@ -23,7 +24,26 @@ def _page(hits, *, user):
             for h in hits if h.id in items]
 
 
+class SearchHitOut(ArticleListItemOut):
+    score = serializers.FloatField()
+    highlights = inline_serializer(name="SearchHighlights", required=False, fields={
+        "title": serializers.CharField(), "body": serializers.CharField(),
+    })
+
+
+SEARCH_RESPONSE = inline_serializer(name="SearchResponse", fields={
+    "articles": SearchHitOut(many=True), "articlesCount": serializers.IntegerField(),
+    "mode": serializers.ChoiceField(choices=engine.MODES), "degraded": serializers.BooleanField(),
+})
+RELATED_RESPONSE = inline_serializer(name="RelatedArticlesResponse", fields={
+    "articles": SearchHitOut(many=True), "articlesCount": serializers.IntegerField(),
+    "degraded": serializers.BooleanField(),
+})
+
+
 class SearchApi(TenantApi):
+    """Published articles of this site matching a query: by words (BM25), by meaning, or both (hybrid)."""
+
     class InputSerializer(serializers.Serializer):
         q = serializers.CharField(max_length=MAX_QUERY_LENGTH)
         mode = serializers.ChoiceField(choices=engine.MODES, default="hybrid")
@@ -32,21 +52,18 @@ class SearchApi(TenantApi):
         limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
         offset = serializers.IntegerField(min_value=0, max_value=10_000, default=0)
 
+    @extend_schema(operation_id="SearchArticles", tags=["Search"], parameters=[InputSerializer],
+                   responses={200: SEARCH_RESPONSE, 422: None})
     def get(self, request):
         started = time.perf_counter()
         serializer = self.InputSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
         params = serializer.validated_data
-        try:
-            result = engine.search(
-                tenant=require_tenant().slug, query=parse(params["q"]), mode=params["mode"],
-                filters=Filters(tag=params.get("tag"), author=params.get("author")),
-                limit=params["limit"], offset=params["offset"],
-            )
-        except engine.EmbeddingUnavailable:
-            response = error_response(status.HTTP_503_SERVICE_UNAVAILABLE, "q", "semantic search is warming up, retry")
-            response["Retry-After"] = "5"
-            return response
+        result = engine.search(
+            tenant=require_tenant().slug, query=parse(params["q"]), mode=params["mode"],
+            filters=Filters(tag=params.get("tag"), author=params.get("author")),
+            limit=params["limit"], offset=params["offset"],
+        )
         body = {
             "articles": _page(result.hits, user=request.user),
             "articlesCount": result.total,
@@ -58,9 +75,13 @@ class SearchApi(TenantApi):
 
 
 class RelatedArticlesApi(TenantApi):
+    """Published articles nearest in meaning to one article (itself excluded)."""
+
     class InputSerializer(serializers.Serializer):
         limit = serializers.IntegerField(min_value=1, max_value=20, default=5)
 
+    @extend_schema(operation_id="GetRelatedArticles", tags=["Search"], parameters=[InputSerializer],
+                   responses={200: RELATED_RESPONSE, 404: None, 422: None})
     def get(self, request, slug):
         serializer = self.InputSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)

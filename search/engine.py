@@ -13,10 +13,6 @@ SEMANTIC_DEPTH = 100  # nearest neighbours considered per query (more when pagin
 MAX_DEPTH = 1000
 
 
-class EmbeddingUnavailable(Exception):
-    """The query could not be embedded yet (the model is still loading in this process)."""
-
-
 @dataclass(frozen=True)
 class SearchResult:
     hits: list[Hit]
@@ -30,15 +26,13 @@ def _depth(limit, offset):
 
 
 def search(*, tenant: str, query: ParsedQuery, mode: str, filters: Filters, limit: int, offset: int) -> SearchResult:
-    """Hybrid degrades to text (degraded=True) while the model loads; semantic raises EmbeddingUnavailable."""
+    """While this process is still loading the model, hybrid and semantic degrade to text (degraded=True)."""
     backend = get_backend()
     if mode == "text":
         page = backend.text_search(tenant, query, filters, limit=limit, offset=offset)
         return SearchResult(hits=page.hits, total=page.total, mode="text")
     vector = query_vector(query.raw)
     if vector is None:
-        if mode == "semantic":
-            raise EmbeddingUnavailable()
         page = backend.text_search(tenant, query, filters, limit=limit, offset=offset)
         return SearchResult(hits=page.hits, total=page.total, mode="text", degraded=True)
     depth = _depth(limit, offset)
