@@ -34,7 +34,7 @@ from tests.events.nafka import Nafka  # noqa: E402
 from tests.stack import Stack  # noqa: E402
 
 VISIBLE_TIMEOUT = 15.0
-POLL = {"text": 0.01, "semantic": 0.03}
+POLL = {"text": 0.02, "semantic": 0.1}  # polls load the same 2 CPUs: no faster
 SUBJECTS = ["a lighthouse keeper", "the night baker", "a retired astronaut", "two beekeepers", "the chess club",
             "a glacier guide", "the harbour pilot", "an orchard farmer", "a violin maker", "the subway driver"]
 ACTIONS = ["restores", "paints", "maps", "repairs", "photographs", "catalogues", "rebuilds", "teaches", "sails",

@@ -23,6 +23,7 @@ from conduit.models import WorkerStatus
 
 log = logging.getLogger(__name__)
 STATUS_EVERY, DIRTY_EVERY, PRUNE_EVERY = 2.0, 1.0, 600.0
+ONCE_IDLE_LIMIT = 30.0  # --once gives up when nothing moved for this long (e.g. another member holds the work)
 
 
 class Handler:
@@ -97,19 +98,32 @@ class Worker:
         if background:
             background.start()
         consumer = self.bus.consumer(group=self.group, member=self.name)
+        progress_at = time.monotonic()
         try:
             while not self.stopping.is_set():
                 close_old_connections()
-                batch = consumer.poll(max_events=conduit_settings.WORKER_BATCH_SIZE, timeout=0.5)
-                if batch:
-                    self._process(batch)
-                    consumer.commit(batch)
-                retried = self._retry_due()
-                self.recorder.flush()
-                if self.once and not batch and not retried and not failures.failures_pending():
+                try:
+                    batch = consumer.poll(max_events=conduit_settings.WORKER_BATCH_SIZE, timeout=0.5)
+                    if batch:
+                        self._process(batch)
+                        consumer.commit(batch)
+                    retried = self._retry_due()
+                    self.recorder.flush()
+                except Exception:  # e.g. the control DB is briefly unavailable: redeliver from the committed offset
+                    log.exception("worker loop failed; rejoining from the committed offsets")
+                    consumer.close()
+                    self.stopping.wait(1.0)
+                    consumer = self.bus.consumer(group=self.group, member=self.name)
+                    continue
+                if batch or retried:
+                    progress_at = time.monotonic()
+                if self.once and not batch and not retried and self._drained():
+                    break
+                if self.once and time.monotonic() - progress_at > ONCE_IDLE_LIMIT:
+                    log.warning("--once: no progress, leaving the rest to another run", extra={"lag": self._lag()})
                     break
                 if self.once and not batch and not retried:
-                    time.sleep(0.05)  # waiting out a retry's backoff
+                    time.sleep(0.05)  # joining the group, or waiting out a retry's backoff
         finally:
             consumer.close()
             self.stopping.set()
@@ -122,6 +136,15 @@ class Worker:
             WorkerStatus.objects.filter(name=self.name).delete()
             log.info("worker stopped", extra={"consumed": self.consumed, "since": started_at.isoformat()})
         return self.consumed
+
+    def _lag(self) -> int | None:
+        try:
+            return self.bus.lag(group=self.group)
+        except Exception:
+            return None
+
+    def _drained(self) -> bool:
+        return not failures.failures_pending() and self._lag() == 0
 
     def _process(self, batch: Sequence[Delivery]) -> None:
         events = [d.event for d in batch]
@@ -183,10 +206,7 @@ class Worker:
             connections.close_all()
 
     def _report(self, started_at) -> None:
-        try:
-            lag = self.bus.lag(group=self.group)
-        except Exception:
-            lag = None
+        lag = self._lag()
         backlog = self.handler.embedding_backlog() if self.handler.embedding_backlog else None
         WorkerStatus.objects.update_or_create(name=self.name, defaults={
             "bus": self.bus.name, "started_at": started_at, "heartbeat_at": timezone.now(),

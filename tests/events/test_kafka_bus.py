@@ -119,3 +119,10 @@ def test_broker_down_while_writing_then_back_nothing_lost(kafka_procs, broker):
                           "from conduit.events.bus import get_bus; print(get_bus().lag(group='conduit-indexers'))"],
                          env=kafka_procs.env, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert lag.stdout.split()[-1] == "0", lag.stderr
+
+
+def test_once_drains_what_was_written_while_no_worker_ran(kafka_procs):
+    slug = kafka_procs.create_tenant()
+    _, ids = write(kafka_procs, slug, 3)
+    assert "consumed 3 events" in kafka_procs.manage("run_worker", "--once").stdout
+    assert sorted(int(e["entity_id"]) for e in read_log(kafka_procs.log_path)) == sorted(ids)
