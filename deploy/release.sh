@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 
 IMAGE="${CONDUIT_IMAGE:-conduit}"
 HEALTH_TIMEOUT="${CONDUIT_HEALTH_TIMEOUT:-240}"
+HEALTH_INTERVAL="${CONDUIT_HEALTH_INTERVAL:-5}"
 APP_SERVICES=(migrate web worker)
 
 log() { printf '%s release: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
@@ -30,7 +31,7 @@ wait_healthy() {
         if health >/dev/null 2>&1; then
             return 0
         fi
-        sleep 5
+        sleep "$HEALTH_INTERVAL"
     done
     return 1
 }
