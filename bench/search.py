@@ -146,6 +146,7 @@ def main():
     parser.add_argument("--embed-sample", type=int, default=500)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--dir", help="data directory to build in (default: a temporary one, removed after)")
+    parser.add_argument("--reuse", action="store_true", help="measure the index already built in --dir")
     args = parser.parse_args()
     data_dir = Path(args.dir or tempfile.mkdtemp(prefix="conduit-bench-search-"))
     setup_django(data_dir)
@@ -155,15 +156,18 @@ def main():
     rng = np.random.default_rng(42)
     words = vocabulary()
     backend = get_backend()
-    backend.drop(TENANT)
-    print(f"building {args.docs} articles in {data_dir} (vocabulary {len(words)} words)")
-    text_s, embed_s, vector_s = build(backend, args.docs, args.embed_sample, rng, words)
     root = data_dir / "search" / TENANT
-    print(f"text index: {text_s:.1f} s ({args.docs / text_s:.0f} docs/s), "
-          f"{directory_size(root / 'text') / 2**20:.0f} MiB")
-    print(f"real embeddings: {args.embed_sample} docs in {embed_s:.1f} s ({args.embed_sample / embed_s:.1f} docs/s)"
-          f" -> {args.docs} docs would take {args.docs / (args.embed_sample / embed_s) / 60:.0f} min")
-    print(f"vectors stored: {vector_s:.1f} s, {(root / 'vectors.sqlite3').stat().st_size / 2**20:.0f} MiB")
+    if not args.reuse:
+        backend.drop(TENANT)
+        print(f"building {args.docs} articles in {data_dir} (vocabulary {len(words)} words)")
+        text_s, embed_s, vector_s = build(backend, args.docs, args.embed_sample, rng, words)
+        print(f"text index: {text_s:.1f} s ({args.docs / text_s:.0f} docs/s), "
+              f"{directory_size(root / 'text') / 2**20:.0f} MiB")
+        print(f"real embeddings: {args.embed_sample} docs in {embed_s:.1f} s "
+              f"({args.embed_sample / embed_s:.1f} docs/s) -> {args.docs} docs would take "
+              f"{args.docs / (args.embed_sample / embed_s) / 60:.0f} min")
+        print(f"vectors stored: {vector_s:.1f} s, {(root / 'vectors.sqlite3').stat().st_size / 2**20:.0f} MiB")
+    embedder.load()
 
     texts = queries(words, rng, args.queries)
     started = time.perf_counter()
