@@ -166,11 +166,13 @@ def _run_steps(move, report):
     move.step = "copy"
     src, dst = ensure_alias(source), ensure_alias(target)
     models = tables.tenant_models()
-    copied, t0 = 0, time.monotonic()
+    copied, t0, expected = 0, time.monotonic(), {}
     with transaction.atomic(using=dst):
         tables.clear_tables(dst, models)
         for index, model in enumerate(models, 1):
-            rows = tables.insert_rows(dst, model, tables.read_rows(src, model))
+            digest = tables.Digest()
+            rows = tables.insert_rows(dst, model, digest.feed(tables.read_rows(src, model)))
+            expected[model._meta.db_table] = digest.value
             copied += rows
             _note(move, report, f"[3/6] copied {model._meta.db_table}: {rows} rows ({index}/{len(models)})",
                   rows_copied=copied, tables_copied=index, tables_total=len(models))
@@ -180,10 +182,13 @@ def _run_steps(move, report):
 
     move.step = "verify"
     _note(move, report, "[4/6] verifying row counts and checksums of every table")
-    expected, actual = tables.database_digest(src, models), tables.database_digest(dst, models)
+    actual = tables.database_digest(dst, models)
     wrong = sorted(t for t in expected if expected[t] != actual.get(t))
     if wrong:
         raise MoveError(f"verification failed for {', '.join(wrong)}: source and target differ")
+    late = {t: n for t, n in tables.row_counts(src, models).items() if n != expected[t][0]}
+    if late:  # a write that started before the read-only switch landed after the copy: keep it, stay put
+        raise MoveError(f"the source changed during the move ({', '.join(sorted(late))}); retry the move")
     _note(move, report, f"[4/6] verified {len(expected)} tables, {sum(c for c, _ in expected.values())} rows",
           tables={t: {"rows": c, "sha256": h} for t, (c, h) in expected.items()})
     _pause_hook("verify")

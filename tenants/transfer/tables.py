@@ -3,6 +3,7 @@ import base64
 import datetime
 import decimal
 import hashlib
+import itertools
 import json
 import uuid
 
@@ -79,16 +80,18 @@ def encode_row(row):
 
 def table_digest(alias, model):
     """(row count, sha256 of the normalised rows in primary-key order)."""
-    digest, count = hashlib.sha256(), 0
-    for row in read_rows(alias, model):
-        digest.update(encode_row(row).encode())
-        digest.update(b"\n")
-        count += 1
-    return count, digest.hexdigest()
+    digest = Digest()
+    for _ in digest.feed(read_rows(alias, model)):
+        pass
+    return digest.value
 
 
 def database_digest(alias, models=None):
     return {m._meta.db_table: table_digest(alias, m) for m in models or tenant_models()}
+
+
+def row_counts(alias, models):
+    return {m._meta.db_table: m._base_manager.using(alias).count() for m in models}
 
 
 def clear_tables(alias, models):
@@ -100,25 +103,47 @@ def clear_tables(alias, models):
 
 
 def insert_rows(alias, model, rows):
-    """Insert rows with their primary keys as they are (raw INSERT: bulk_create would re-stamp auto_now fields)."""
+    """Insert rows with their primary keys as they are (bulk_create would re-stamp auto_now fields).
+
+    PostgreSQL gets COPY FROM STDIN, SQLite batched executemany; values pass through each field's
+    get_db_prep_save, so the engine stores exactly what the ORM would.
+    """
     connection = connections[alias]
     fields = model._meta.concrete_fields
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields), ", ".join(["%s"] * len(fields))
-    )
-    batch, total = [], 0
+    table, cols = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    prepared = ([f.get_db_prep_save(v, connection=connection) for f, v in zip(fields, row)] for row in rows)
+    total = 0
     with connection.cursor() as cursor:
-        for row in rows:
-            batch.append([f.get_db_prep_save(v, connection=connection) for f, v in zip(fields, row)])
-            if len(batch) >= BATCH:
-                cursor.executemany(sql, batch)
-                total += len(batch)
-                batch = []
-        if batch:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for values in prepared:
+                    copy.write_row(values)
+                    total += 1
+            return total
+        sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(fields))})"
+        while batch := list(itertools.islice(prepared, BATCH)):
             cursor.executemany(sql, batch)
             total += len(batch)
     return total
+
+
+class Digest:
+    """Row count and sha256 of normalised rows, fed while the rows stream past (one read for copy and checksum)."""
+
+    def __init__(self):
+        self.count, self.hash = 0, hashlib.sha256()
+
+    def feed(self, rows):
+        for row in rows:
+            self.hash.update(encode_row(row).encode())
+            self.hash.update(b"\n")
+            self.count += 1
+            yield row
+
+    @property
+    def value(self):
+        return self.count, self.hash.hexdigest()
 
 
 def reset_sequences(alias, models):

@@ -1,0 +1,128 @@
+"""Tenant move and backup benchmark (issue #6).
+
+    .venv/bin/python bench/move.py [--articles 10000] [--comments 50000] [--pg postgres://postgres@127.0.0.1:5432]
+
+Fills one SQLite tenant with users, articles (2 tags each), comments, favourites and follows, then times
+move_tenant SQLite → PostgreSQL → SQLite (in-process, the same services the command runs), and export/import.
+Reports per move: total wall time, the read-only window (writes refused), copy and verify time, rows.
+"""
+import argparse
+import os
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django(data_dir):
+    os.environ["CONDUIT_DATA_DIR"] = str(data_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "conduit.settings"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def populate(slug, articles, comments, users=200):
+    from django.utils import timezone
+
+    from accounts.models import User
+    from content.models import Article, Comment, Favorite, Follow, Tag
+    from tenants.context import tenant_context
+    from tenants.db import tenant_atomic
+
+    now = timezone.now()
+    with tenant_context(slug), tenant_atomic():
+        people = User.objects.bulk_create(
+            User(username=f"user{i}", email=f"user{i}@example.com", password="!", bio=f"bio {i}") for i in range(users))
+        tags = Tag.objects.bulk_create(Tag(name=f"tag{i}") for i in range(50))
+        rows = Article.objects.bulk_create(
+            (Article(slug=f"article-{i}", title=f"Article {i}", description="d" * 80, body="lorem ipsum " * 150,
+                     author=people[i % users], published_at=now) for i in range(articles)), batch_size=2000)
+        through = Article.tags.through
+        through.objects.bulk_create((through(article_id=a.pk, tag_id=tags[(a.pk + k) % 50].pk)
+                                     for a in rows for k in (0, 1)), batch_size=5000)
+        Comment.objects.bulk_create((Comment(article=rows[i % articles], author=people[i % users],
+                                             body=f"comment {i} " * 10) for i in range(comments)), batch_size=5000)
+        Favorite.objects.bulk_create((Favorite(user=people[i % users], article=rows[i]) for i in range(articles)),
+                                     batch_size=5000)
+        Follow.objects.bulk_create(Follow(follower=people[i], followee=people[(i + 1) % users]) for i in range(users))
+        Article.objects.filter(pk__lte=articles // 2).update(created_at=now - timedelta(days=30))
+
+
+def timed_move(slug, target):
+    from tenants.services import Actor
+    from tenants.transfer.moving import move_prepare, move_run
+
+    started = time.perf_counter()
+    move = move_prepare(slug=slug, target_url=target, actor=Actor("bench"), drop_source=True, runner_pid=os.getpid())
+    move = move_run(move_id=move.pk)
+    move.refresh_from_db()
+    progress = move.progress
+    return {"total": time.perf_counter() - started, "read_only": progress["read_only_seconds"],
+            "copy": progress["copy_seconds"], "rows": progress["rows_copied"]}
+
+
+def timed_archive(slug, directory):
+    from tenants.services import Actor
+    from tenants.transfer.archive import tenant_export, tenant_import
+
+    path = Path(directory) / f"{slug}.tar.gz"
+    started = time.perf_counter()
+    manifest = tenant_export(slug=slug, path=path, actor=Actor("bench"))
+    exported = time.perf_counter() - started
+    started = time.perf_counter()
+    tenant_import(path=path, actor=Actor("bench"), slug=f"{slug}-copy")
+    imported = time.perf_counter() - started
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    return exported, imported, rows, path.stat().st_size
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--comments", type=int, default=50_000)
+    parser.add_argument("--pg", default=os.environ.get("CONDUIT_TEST_PG", "postgres://postgres@127.0.0.1:5432"))
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="conduit-bench-move-") as data_dir:
+        setup_django(data_dir)
+        from tenants import provisioning
+        from tenants.services import Actor, tenant_create
+
+        slug = f"bench{uuid.uuid4().hex[:6]}"
+        tenant_create(slug=slug, actor=Actor("bench"))
+        t0 = time.perf_counter()
+        populate(slug, args.articles, args.comments)
+        print(f"populated {slug}: {args.articles} articles, {args.comments} comments in "
+              f"{time.perf_counter() - t0:.1f}s", flush=True)
+        pg_url = f"{args.pg}/bench_move_{uuid.uuid4().hex[:8]}"
+        sqlite_url = f"sqlite:///{data_dir}/tenants/{slug}-back.sqlite3"
+        results = []
+        try:
+            results.append(("SQLite → PostgreSQL", timed_move(slug, pg_url)))
+            results.append(("PostgreSQL → SQLite", timed_move(slug, sqlite_url)))
+            exported, imported, rows, size = timed_archive(slug, data_dir)
+        finally:
+            if provisioning.database_exists(pg_url):
+                provisioning.database_drop(pg_url)
+
+    print(f"\n{'move':<22}{'rows':>9}{'total s':>10}{'read-only s':>13}{'copy s':>9}{'rows/s (copy)':>15}")
+    for label, r in results:
+        print(f"{label:<22}{r['rows']:>9}{r['total']:>10.2f}{r['read_only']:>13.2f}{r['copy']:>9.2f}"
+              f"{r['rows'] / r['copy']:>15.0f}")
+    print(f"\nexport {rows} rows ({size / 1e6:.1f} MB .tar.gz) {exported:.2f}s; import (SQLite, verified) {imported:.2f}s")
+    print("read-only includes the fixed registry propagation + in-flight grace wait "
+          "(CONDUIT_REGISTRY_REFRESH_SECONDS + CONDUIT_MOVE_GRACE_SECONDS).")
+
+
+if __name__ == "__main__":
+    main()
