@@ -217,7 +217,7 @@ class ArticleDetailApi(TenantApi):
 
     @extend_schema(operation_id="GetArticle", tags=["Articles"], responses={200: ARTICLE_RESPONSE})
     def get(self, request, slug):
-        return article_response(selectors.article_get(slug=slug, user=request.user), request.user)
+        return Response({"article": selectors.article_detail(slug=slug, user=request.user)})
 
     @extend_schema(operation_id="UpdateArticle", tags=["Articles"], request=UpdateArticleRequest, responses={200: ARTICLE_RESPONSE})
     def put(self, request, slug):

@@ -104,14 +104,26 @@ def article_list_items(*, ids, user) -> dict[int, dict]:
     return dict(zip(found, items))
 
 
-def _page(where, params, *, user, limit, offset) -> tuple[list[int], list[dict], int]:
+def article_detail(*, slug: str, user) -> dict:
+    """One article as the API shows it (with body): published, or a draft of `user`; one query plus its tags."""
+    where, params = ["a.slug = %s", "a.status = %s"], [_clean(slug, "article"), PUBLISHED]
+    if user.is_authenticated:
+        where[1] = "(a.status = %s OR a.author_id = %s)"
+        params.append(user.pk)
+    _ids, items, _count = _page(where, params, user=user, limit=1, offset=0, body=True)
+    if not items:
+        raise NotFound("article")
+    return items[0]
+
+
+def _page(where, params, *, user, limit, offset, body=False) -> tuple[list[int], list[dict], int]:
     """Ids, list items and total count of one page of articles matching the SQL conditions."""
     t = _tables()
     source = f"FROM {t['article']} a JOIN {t['user']} u ON u.id = a.author_id WHERE {' AND '.join(where)}"
     connection = connections[router.db_for_read(Article)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {', '.join(LIST_COLUMNS)}, COUNT(*) OVER () {source} "
+            f"SELECT {', '.join(LIST_COLUMNS)}, {'a.body' if body else 'NULL'}, COUNT(*) OVER () {source} "
             "ORDER BY a.created_at DESC, a.id DESC LIMIT %s OFFSET %s", [*params, limit, offset],
         )
         rows = cursor.fetchall()
@@ -124,7 +136,7 @@ def _page(where, params, *, user, limit, offset) -> tuple[list[int], list[dict],
             count = 0
         ids = [r[0] for r in rows]
         tags = _page_tags(cursor, t, ids)
-    return ids, _items(rows, tags, user=user), count
+    return ids, _items(rows, tags, user=user, body=body), count
 
 
 LIST_COLUMNS = ("a.id", "a.slug", "a.title", "a.description", "a.created_at", "a.updated_at", "a.favorites_count",
@@ -157,7 +169,7 @@ def _when(value):
     return value
 
 
-def _items(rows, tags, *, user) -> list[dict]:
+def _items(rows, tags, *, user, body=False) -> list[dict]:
     ids = [r[0] for r in rows]
     favorited = set()
     if ids and user.is_authenticated:
@@ -168,6 +180,7 @@ def _items(rows, tags, *, user) -> list[dict]:
             "slug": slug,
             "title": title,
             "description": description,
+            **({"body": text} if body else {}),
             "tagList": sorted(tags[pk]),
             "createdAt": iso(_when(created)),
             "updatedAt": iso(_when(updated)),
@@ -178,7 +191,7 @@ def _items(rows, tags, *, user) -> list[dict]:
             "publishedAt": iso(_when(published)) if published else None,
         }
         for (pk, slug, title, description, created, updated, favorites_count, status, published, author_id,
-             username, bio, image, _total) in rows
+             username, bio, image, text, _total) in rows
     ]
 
 
@@ -197,7 +210,14 @@ def comment_get(*, article, comment_id: int) -> Comment:
 
 
 def tag_list() -> list[str]:
-    return list(Tag.objects.filter(articles__status=PUBLISHED).distinct().order_by("name").values_list("name", flat=True))
+    """Names of the tags of published articles, sorted (plain SQL: served as often as the article list)."""
+    t = _tables()
+    with connections[router.db_for_read(Tag)].cursor() as cursor:
+        cursor.execute(
+            f"SELECT g.name FROM {t['tag']} g WHERE EXISTS (SELECT 1 FROM {t['through']} x JOIN {t['article']} a "
+            "ON a.id = x.article_id WHERE x.tag_id = g.id AND a.status = %s) ORDER BY g.name", [PUBLISHED],
+        )
+        return [name for (name,) in cursor.fetchall()]
 
 
 # Kept for search.selectors until it calls article_list_items: `.values(*LIST_FIELDS)` rows → list items.
