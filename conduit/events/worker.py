@@ -148,8 +148,11 @@ class Worker:
 
     def _process(self, batch: Sequence[Delivery]) -> None:
         events = [d.event for d in batch]
+        started = time.perf_counter()
         results = self.handler.run(events, self.pool)
         done_at = time.time()
+        log.debug("batch indexed", extra={"events": len(events), "tenants": len({e.tenant for e in events}),
+                                          "ms": round((time.perf_counter() - started) * 1000, 1)})
         for event, error in zip(events, results):
             if error is None:
                 if not self._hooked_text:
