@@ -49,3 +49,13 @@ def search_url(request):
     yield apply
     for override in reversed(overrides):
         override.disable()
+
+
+@pytest.fixture(autouse=True)
+def _empty_embedding_queue():
+    """Work queued in this process's embedder by one test is not another test's backlog (the index keeps it)."""
+    yield
+    from search.indexing import _embedder
+
+    for tenant in list(_embedder._queue):
+        _embedder.forget(tenant)
