@@ -1,4 +1,5 @@
 """RealWorld users API: register, login, current user."""
+from django.conf import settings
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -25,6 +26,11 @@ class LoginThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         return f"throttle:{current_tenant_slug() or '-'}:login:{self.get_ident(request)}"
+
+    def get_ident(self, request):
+        """The client address: X-Forwarded-For only behind the trusted proxy (its last hop), else the peer."""
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.USE_X_FORWARDED_HOST else ""
+        return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
 
 
 class UserOut(serializers.Serializer):

@@ -77,7 +77,10 @@ def test_update_user(site, alice, bob):
 def test_login_is_throttled_per_tenant_and_client(stack):
     throttled, other = stack.create_tenant(), stack.create_tenant()
     body = {"user": {"email": "ghost@x.io", "password": "whatever-1"}}
-    responses = [stack.tenant(throttled, "POST", "/api/users/login", json=body) for _ in range(45)]
+    responses = [  # a spoofed X-Forwarded-For does not give a fresh bucket
+        stack.tenant(throttled, "POST", "/api/users/login", json=body, headers={"X-Forwarded-For": f"10.0.0.{i}"})
+        for i in range(45)
+    ]
     assert {r.status_code for r in responses} == {401, 429}  # 20/min per worker process (locmem) or per site (Redis)
     assert_error(next(r for r in responses if r.status_code == 429), 429)
     assert stack.tenant(other, "POST", "/api/users/login", json=body).status_code == 401  # its own bucket
