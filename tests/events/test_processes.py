@@ -3,24 +3,38 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 
 import pytest
 
 from tests.events.handlers import read_log
-from tests.stack import ROOT, Stack
+from tests.stack import ROOT, Stack, pg_create_database, pg_url
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def procs(tmp_path):
+def _procs(tmp_path, **env):
     stack = Stack(tmp_path, CONDUIT_EVENT_HANDLER="tests.events.handlers.record",
                   CONDUIT_TEST_EVENT_LOG=tmp_path / "events.jsonl", PROMETHEUS_MULTIPROC_DIR=tmp_path / "prom",
-                  CONDUIT_WORKER_RETRY_BASE_SECONDS="0.05")
+                  CONDUIT_WORKER_RETRY_BASE_SECONDS="0.05", **env)
     (tmp_path / "prom").mkdir()
     stack.manage("migrate", "--noinput", "-v0")
     stack.log_path = tmp_path / "events.jsonl"
     return stack
+
+
+@pytest.fixture
+def procs(tmp_path):
+    return _procs(tmp_path)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def any_procs(request, tmp_path, pg_prefix):
+    """The same on a SQLite control and tenant databases, and on PostgreSQL ones (SKIP LOCKED, real concurrency)."""
+    if request.param == "sqlite":
+        return _procs(tmp_path)
+    name = f"{pg_prefix}e{uuid.uuid4().hex[:6]}"
+    return _procs(tmp_path, DATABASE_URL=pg_create_database(f"{name}_control"), CONDUIT_TENANT_DATABASE_URL=pg_url(name))
 
 
 def write(stack, slug, count, *extra, **env):
@@ -43,7 +57,8 @@ def wait_for(predicate, timeout=30):
     return False
 
 
-def test_killed_between_commit_and_publish_loses_nothing(procs):
+def test_killed_between_commit_and_publish_loses_nothing(any_procs):
+    procs = any_procs
     slug = procs.create_tenant()
     result, ids = write(procs, slug, 1, CONDUIT_EVENTS_CRASH_BEFORE_PUBLISH="1")
     assert result.returncode == -signal.SIGKILL  # died right after the commit
@@ -58,7 +73,8 @@ def test_killed_between_commit_and_publish_loses_nothing(procs):
     assert (event["type"], event["tenant"]) == ("article.created", slug)
 
 
-def test_two_workers_share_the_log_and_each_event_is_indexed_once(procs):
+def test_two_workers_share_the_log_and_each_event_is_indexed_once(any_procs):
+    procs = any_procs
     slugs = [procs.create_tenant() for _ in range(6)]
     workers = [worker(procs) for _ in range(2)]
     try:
