@@ -92,6 +92,7 @@ class RelatedArticlesApi(TenantApi):
         article_id, vector = found
         if vector is None:  # text indexed, meaning not embedded yet
             return Response({"articles": [], "articlesCount": 0, "degraded": True})
-        hits = engine.related(tenant=tenant, article_id=article_id, vector=vector, limit=serializer.validated_data["limit"])
+        limit = serializer.validated_data["limit"]
+        hits = engine.related(tenant=tenant, article_id=article_id, vector=vector, limit=limit)
         articles = _page(hits, user=request.user)
         return Response({"articles": articles, "articlesCount": len(articles), "degraded": False})

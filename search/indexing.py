@@ -51,7 +51,7 @@ def index_events(events: Sequence) -> list[Exception | None]:
         try:
             groups[event.tenant].append((position, _article_id(event), event))
         except ValueError as exc:
-            results[position] = ValueError(f"event {event.id}: entity_id {event.entity_id!r} is not an article id: {exc}")
+            results[position] = ValueError(f"event {event.id}: entity_id {event.entity_id!r} is not an article id")
     for tenant, items in groups.items():
         try:
             _index_tenant(tenant, items)

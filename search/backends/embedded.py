@@ -149,7 +149,7 @@ class EmbeddedBackend(SearchBackend):
         docs = {}
         for _, address in result.hits:
             doc = searcher.doc(address)
-            docs[doc.get_first("id")] = {name: doc.get_all(name) if name == "tags" else doc.get_first(name) for name in fields}
+            docs[doc.get_first("id")] = {name: doc.get_first(name) for name in fields}
         return docs
 
     def _filter_queries(self, filters: Filters):
@@ -162,9 +162,9 @@ class EmbeddedBackend(SearchBackend):
 
     def _text_query(self, searcher, query):
         def across(make):
-            return tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, tantivy.Query.boost_query(make(field), boost)) for field, boost in BOOSTS.items()]
-            )
+            return tantivy.Query.boolean_query([
+                (tantivy.Occur.Should, tantivy.Query.boost_query(make(field), boost)) for field, boost in BOOSTS.items()
+            ])
 
         must, should = [], []
         for term in query.terms:
@@ -181,9 +181,8 @@ class EmbeddedBackend(SearchBackend):
             if not terms:
                 must.append(tantivy.Query.empty_query())
                 continue
-            must.append(tantivy.Query.boolean_query(
-                [(tantivy.Occur.Should, q) for t in terms for q in [across(lambda f, t=t: tantivy.Query.term_query(SCHEMA, f, t))]]
-            ))
+            expansions = [across(lambda f, t=t: tantivy.Query.term_query(SCHEMA, f, t)) for t in terms]
+            must.append(tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in expansions]))
         clauses = [(tantivy.Occur.Must, q) for q in must] + [(tantivy.Occur.Should, q) for q in should]
         return tantivy.Query.boolean_query(clauses)
 

@@ -54,7 +54,10 @@ class VectorStore:
     def put(self, vectors: dict[int, tuple[np.ndarray, str]]):
         with self._db:
             seq = self._next_seq()
-            rows = [(i, seq + n, h, np.asarray(v, dtype=np.float32).tobytes()) for n, (i, (v, h)) in enumerate(vectors.items())]
+            rows = [
+                (i, seq + n, h, np.asarray(v, dtype=np.float32).tobytes())
+                for n, (i, (v, h)) in enumerate(vectors.items())
+            ]
             self._db.executemany("INSERT OR REPLACE INTO vectors (id, seq, hash, vec) VALUES (?, ?, ?, ?)", rows)
             self._db.executemany("DELETE FROM pending WHERE id = ?", [(i,) for i in vectors])
 

@@ -183,3 +183,15 @@ def test_the_same_flow_on_elasticsearch(make_tenant, model, fake_es, search_url)
     assert indexing.embed_pending(tenant=tenant.slug) == 2
     assert _search(tenant, PARAPHRASE, mode="semantic").hits[0].id == bread.id
     assert f"conduit-{tenant.slug}" in fake_es.store.indices
+
+
+@pytest.mark.postgres
+def test_a_postgresql_tenant_indexes_the_same_way(make_tenant, pg_tenant_url, model):
+    tenant = make_tenant(database_url=pg_tenant_url)
+    with tenant_context(tenant):
+        author = writer()
+        bread, draft = publish(author, *BREAD), publish(author, "Draft bread", "bread", status="draft")
+    assert indexing.index_events([event(tenant, bread), event(tenant, draft)]) == [None, None]
+    assert indexing.embed_pending(tenant=tenant.slug) == 1
+    assert [h.id for h in _search(tenant, "bread").hits] == [bread.id]
+    assert _search(tenant, PARAPHRASE, mode="semantic").hits[0].id == bread.id
