@@ -1,6 +1,7 @@
 """Per-tenant vector store: rows in SQLite (shared by processes), an exact numpy kNN over an in-memory copy."""
 import sqlite3
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +22,8 @@ class VectorStore:
         self.path = Path(path)
         self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
         self._db.executescript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;" + SCHEMA)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the in-memory copy
+        self._db_lock = threading.RLock()  # the connection is shared by the threads of a process
         self._seq = 0
         self._n = 0
         self._matrix = np.zeros((1024, DIMENSIONS), dtype=np.float32)
@@ -32,6 +34,21 @@ class VectorStore:
     def close(self):
         self._db.close()
 
+    @contextmanager
+    def _transaction(self):
+        with self._db_lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _query(self, sql, params=()):
+        with self._db_lock:
+            return self._db.execute(sql, params).fetchall()
+
     # --- writes (the caller holds the tenant's writer lock)
     def _next_seq(self):
         return self._db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM vectors").fetchone()[0]
@@ -41,18 +58,17 @@ class VectorStore:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        rows = self._db.execute(f"SELECT id, hash FROM vectors WHERE vec IS NOT NULL AND id IN ({marks})", ids)
-        return dict(rows.fetchall())
+        return dict(self._query(f"SELECT id, hash FROM vectors WHERE vec IS NOT NULL AND id IN ({marks})", ids))
 
     def mark_pending(self, ids):
-        with self._db:
+        with self._transaction():
             self._db.executemany("INSERT OR IGNORE INTO pending (id) VALUES (?)", [(i,) for i in ids])
 
     def pending(self) -> list[int]:
-        return [row[0] for row in self._db.execute("SELECT id FROM pending ORDER BY id")]
+        return [row[0] for row in self._query("SELECT id FROM pending ORDER BY id")]
 
     def put(self, vectors: dict[int, tuple[np.ndarray, str]]):
-        with self._db:
+        with self._transaction():
             seq = self._next_seq()
             rows = [
                 (i, seq + n, h, np.asarray(v, dtype=np.float32).tobytes())
@@ -63,7 +79,7 @@ class VectorStore:
 
     def remove(self, ids):
         ids = list(ids)
-        with self._db:
+        with self._transaction():
             seq = self._next_seq()
             self._db.executemany(
                 "INSERT OR REPLACE INTO vectors (id, seq, hash, vec) VALUES (?, ?, NULL, NULL)",
@@ -72,14 +88,14 @@ class VectorStore:
             self._db.executemany("DELETE FROM pending WHERE id = ?", [(i,) for i in ids])
 
     def clear(self):
-        with self._db:
+        with self._transaction():
             self._db.execute("UPDATE vectors SET vec = NULL, hash = NULL, seq = seq + (SELECT MAX(seq) FROM vectors)")
             self._db.execute("DELETE FROM pending")
 
     # --- reads
     def refresh(self):
         with self._lock:
-            rows = self._db.execute("SELECT id, seq, vec FROM vectors WHERE seq > ? ORDER BY seq", (self._seq,))
+            rows = self._query("SELECT id, seq, vec FROM vectors WHERE seq > ? ORDER BY seq", (self._seq,))
             for article_id, seq, blob in rows:
                 self._apply(article_id, blob)
                 self._seq = seq
