@@ -89,9 +89,10 @@ def embed_articles(*, tenant: str, ids: Sequence[int], events=None, notify=_noti
     if not docs:
         return 0
     vectors = model.embed([doc.text for doc in docs.values()])
-    get_backend().set_vectors(tenant, {i: (vector, doc.text_hash) for (i, doc), vector in zip(docs.items(), vectors)})
-    notify([e for i in docs for e in (events or {}).get(i, [])], "vector", time.time())
-    return len(docs)
+    pairs = {i: (vector, doc.text_hash) for (i, doc), vector in zip(docs.items(), vectors)}
+    stored = get_backend().set_vectors(tenant, pairs)
+    notify([e for i in stored for e in (events or {}).get(i, [])], "vector", time.time())
+    return len(stored)
 
 
 def _active_tenants() -> list[str]:

@@ -20,8 +20,9 @@ class SearchBackend(ABC):
         """Remove documents and their vectors; unknown ids are ignored."""
 
     @abstractmethod
-    def set_vectors(self, tenant: str, vectors: dict[int, tuple[np.ndarray, str]]) -> None:
-        """Store vectors as {id: (unit vector, text_hash it was computed from)} for ids still indexed."""
+    def set_vectors(self, tenant: str, vectors: dict[int, tuple[np.ndarray, str]]) -> list[int]:
+        """Store {id: (unit vector, text_hash it was computed from)} where the index still holds that text;
+        returns the ids stored."""
 
     @abstractmethod
     def pending_vectors(self, tenant: str) -> list[int]:

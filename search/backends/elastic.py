@@ -99,12 +99,14 @@ class ElasticsearchBackend(SearchBackend):
     def set_vectors(self, tenant, vectors):
         name = self.index_name(tenant)
         current = self._sources(name, list(vectors), ["text_hash"])
-        operations = []
+        operations, stored = [], []
         for article_id, (vector, hash_) in vectors.items():
             if current.get(article_id, {}).get("text_hash") == hash_:
                 doc = {"vector": [float(x) for x in vector], "vector_hash": hash_}
                 operations += [{"update": {"_index": name, "_id": str(article_id)}}, {"doc": doc}]
+                stored.append(article_id)
         self._bulk(operations)
+        return stored
 
     def pending_vectors(self, tenant):
         query = {"bool": {"must_not": [{"exists": {"field": "vector"}}]}}

@@ -118,11 +118,13 @@ class EmbeddedBackend(SearchBackend):
     def set_vectors(self, tenant, vectors):
         index = self._tenant(tenant)
         if index is None:
-            return
+            return []
         with index.writer():
             searcher = index.searcher()
             current = self._stored(searcher, list(vectors), ("text_hash",))
-            index.vectors.put({i: vectors[i] for i in vectors if current.get(i, {}).get("text_hash") == vectors[i][1]})
+            fresh = {i: vectors[i] for i in vectors if current.get(i, {}).get("text_hash") == vectors[i][1]}
+            index.vectors.put(fresh)
+        return list(fresh)
 
     def pending_vectors(self, tenant):
         index = self._tenant(tenant)

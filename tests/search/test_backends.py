@@ -81,7 +81,7 @@ def test_vectors_follow_the_text_they_were_computed_from(backend):
     first = doc(1, "Bread", "sourdough")
     assert backend.upsert("acme", [first, doc(2, "Pods", "kubernetes")]) == [1, 2]
     assert backend.pending_vectors("acme") == [1, 2]
-    backend.set_vectors("acme", {1: (unit(1), first.text_hash), 2: (unit(2), "some older text")})
+    assert backend.set_vectors("acme", {1: (unit(1), first.text_hash), 2: (unit(2), "some older text")}) == [1]
     assert backend.pending_vectors("acme") == [2]  # a vector of another text is not stored
     assert backend.upsert("acme", [first]) == []  # same text: the vector stays valid
     changed = doc(1, "Bread", "rye now")
