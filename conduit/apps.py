@@ -6,4 +6,4 @@ class ConduitConfig(AppConfig):
     verbose_name = "Conduit platform"
 
     def ready(self):
-        from conduit.events import apis  # noqa: F401  registers the event bus health check
+        from conduit.events import apis, receivers  # noqa: F401  the bus health check, the purge receiver

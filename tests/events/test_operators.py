@@ -52,11 +52,31 @@ def test_health_reports_the_bus(db, client):
 
 
 def test_health_fails_when_kafka_is_unreachable(db, client, settings):
+    from conduit.events import bus
     from tests.stack import free_port
 
-    settings.CONDUIT = {**settings.CONDUIT, "EVENT_BUS": f"kafka://127.0.0.1:{free_port()}"}
-    response = client.get("/api/health", **HOST)
+    url = f"kafka://127.0.0.1:{free_port()}"
+    settings.CONDUIT = {**settings.CONDUIT, "EVENT_BUS": url}
+    try:
+        response = client.get("/api/health", **HOST)
+    finally:
+        bus._buses.pop(url, None)
     assert response.status_code == 503 and "event_bus" in response.json()["failed"]
+
+
+def test_purge_forgets_the_tenants_failures_and_dirty_flag(make_tenant, actor, django_capture_on_commit_callbacks):
+    from conduit.events.outbox import outbox_mark_dirty
+    from conduit.models import DirtyTenant
+    from tenants.services import tenant_delete
+
+    tenant = make_tenant()
+    failure_record(event=Event(type="article.created", tenant=tenant.slug, entity="article", entity_id="1"),
+                   error=RuntimeError("boom"))
+    outbox_mark_dirty(slug=tenant.slug)
+    with django_capture_on_commit_callbacks(execute=True):
+        tenant_delete(slug=tenant.slug, actor=actor, purge=True)
+    assert not FailedEvent.objects.filter(tenant=tenant.slug).exists()
+    assert not DirtyTenant.objects.filter(slug=tenant.slug).exists()
 
 
 def test_dashboard_is_staff_only(db, client):
