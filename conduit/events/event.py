@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 TYPES = frozenset({
     "article.created", "article.updated", "article.published", "article.unpublished", "article.deleted",
 })
-ENTITIES = frozenset({"article"})
 
 
 class InvalidEvent(ValueError):

@@ -27,8 +27,13 @@ class KafkaConsumer(Consumer):
         self.client.subscribe([topic])
 
     def poll(self, *, max_events: int, timeout: float) -> list[Delivery]:
+        # consume(n, timeout) waits out the whole timeout unless n messages come: wait for one, then take the rest
+        first = self.client.poll(timeout)
+        if first is None:
+            return []
+        messages = [first, *(self.client.consume(num_messages=max_events - 1, timeout=0) if max_events > 1 else ())]
         deliveries = []
-        for message in self.client.consume(num_messages=max_events, timeout=timeout):
+        for message in messages:
             if message.error():
                 log.warning("kafka consumer error", extra={"error": str(message.error())})
                 continue

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from conduit.conf import conduit_settings
 from conduit.events.bus import get_bus
-from conduit.events.event import Event
+from conduit.events.event import TYPES, Event
 from conduit.metrics import EVENTS_PUBLISHED, PUBLISH_FAILURES
 from tenants.connections import ensure_alias
 from tenants.context import TenantInfo, require_tenant
@@ -27,6 +27,8 @@ def outbox_record(*, event_type: str, entity: str, entity_id: str, using: str) -
     """Write the event into the tenant's outbox on `using` (same transaction) and publish after commit."""
     from content.models import OutboxEvent
 
+    if event_type not in TYPES:
+        raise ValueError(f"unknown content event type {event_type!r}")
     tenant = require_tenant()
     OutboxEvent.objects.using(using).create(
         event_id=uuid.uuid4(), type=event_type, entity=entity, entity_id=entity_id, occurred_at=timezone.now()

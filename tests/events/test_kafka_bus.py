@@ -11,8 +11,8 @@ from conduit.events.event import Event
 from conduit.events.kafka_bus import KafkaBus
 from tests.events.handlers import read_log
 from tests.events.nafka import Nafka
-from tests.events.test_processes import wait_for, worker, write
-from tests.stack import ROOT, Stack
+from tests.events.procs import make_procs, wait_for, worker, write
+from tests.stack import ROOT
 
 pytestmark = pytest.mark.slow
 TOPIC = "conduit.test"
@@ -50,6 +50,10 @@ def test_produce_consume_in_a_group_commit_and_lag(broker):
         assert bus.lag(group="indexers") == 6
         consumer.commit(got)
         assert bus.lag(group="indexers") == 0
+        bus.publish(_events(1))
+        started = time.monotonic()
+        assert len(consumer.poll(max_events=100, timeout=5)) == 1
+        assert time.monotonic() - started < 1  # one event does not wait for a full batch or the timeout
     finally:
         consumer.close()
     assert bus.check()["brokers"] == 1
@@ -87,13 +91,8 @@ def test_publish_to_a_stopped_broker_raises(broker, settings):
 
 @pytest.fixture
 def kafka_procs(tmp_path, broker):
-    stack = Stack(tmp_path, CONDUIT_EVENT_BUS=broker.url, CONDUIT_KAFKA_TOPIC=TOPIC,
-                  CONDUIT_EVENT_HANDLER="tests.events.handlers.record", CONDUIT_KAFKA_PUBLISH_TIMEOUT="0.5",
-                  CONDUIT_TEST_EVENT_LOG=tmp_path / "events.jsonl", PROMETHEUS_MULTIPROC_DIR=tmp_path / "prom")
-    (tmp_path / "prom").mkdir()
-    stack.manage("migrate", "--noinput", "-v0")
-    stack.log_path = tmp_path / "events.jsonl"
-    return stack
+    return make_procs(tmp_path, CONDUIT_EVENT_BUS=broker.url, CONDUIT_KAFKA_TOPIC=TOPIC,
+                      CONDUIT_KAFKA_PUBLISH_TIMEOUT="0.5")
 
 
 def test_broker_down_while_writing_then_back_nothing_lost(kafka_procs, broker):

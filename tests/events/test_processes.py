@@ -8,53 +8,25 @@ import uuid
 import pytest
 
 from tests.events.handlers import read_log
-from tests.stack import ROOT, Stack, pg_create_database, pg_url
+from tests.events.procs import make_procs, wait_for, worker, write
+from tests.stack import ROOT, pg_create_database, pg_url
 
 pytestmark = pytest.mark.slow
 
 
-def _procs(tmp_path, **env):
-    stack = Stack(tmp_path, CONDUIT_EVENT_HANDLER="tests.events.handlers.record",
-                  CONDUIT_TEST_EVENT_LOG=tmp_path / "events.jsonl", PROMETHEUS_MULTIPROC_DIR=tmp_path / "prom",
-                  CONDUIT_WORKER_RETRY_BASE_SECONDS="0.05", **env)
-    (tmp_path / "prom").mkdir()
-    stack.manage("migrate", "--noinput", "-v0")
-    stack.log_path = tmp_path / "events.jsonl"
-    return stack
-
-
 @pytest.fixture
 def procs(tmp_path):
-    return _procs(tmp_path)
+    return make_procs(tmp_path)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def any_procs(request, tmp_path, pg_prefix):
     """The same on a SQLite control and tenant databases, and on PostgreSQL ones (SKIP LOCKED, real concurrency)."""
     if request.param == "sqlite":
-        return _procs(tmp_path)
+        return make_procs(tmp_path)
     name = f"{pg_prefix}e{uuid.uuid4().hex[:6]}"
-    return _procs(tmp_path, DATABASE_URL=pg_create_database(f"{name}_control"), CONDUIT_TENANT_DATABASE_URL=pg_url(name))
-
-
-def write(stack, slug, count, *extra, **env):
-    result = subprocess.run([sys.executable, "-m", "tests.events.writer", slug, str(count), *extra],
-                            env={**stack.env, **env}, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    return result, [int(line.split()[1]) for line in result.stdout.splitlines() if line.startswith("saved ")]
-
-
-def worker(stack, **env):
-    return subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "run_worker"], env={**stack.env, **env},
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-
-def wait_for(predicate, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
+    return make_procs(tmp_path, DATABASE_URL=pg_create_database(f"{name}_control"),
+                      CONDUIT_TENANT_DATABASE_URL=pg_url(name))
 
 
 def test_killed_between_commit_and_publish_loses_nothing(any_procs):
