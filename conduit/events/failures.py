@@ -40,14 +40,15 @@ def failure_record(*, event: Event, error: BaseException, attempts: int = 1) -> 
 def failures_claim_due(*, limit: int) -> list[FailedEvent]:
     """Lease retries that are due, so that concurrent workers never run the same one twice at once."""
     now = timezone.now()
+    due = (
+        FailedEvent.objects.filter(status=FailedEvent.Status.RETRYING, next_attempt_at__lte=now)
+        .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+        .order_by("next_attempt_at")
+    )
+    if not due.exists():  # the common case: no write transaction (SQLite: no write lock) at all
+        return []
     with transaction.atomic(using="default"):
-        due = (
-            FailedEvent.objects.select_for_update(skip_locked=True)
-            .filter(status=FailedEvent.Status.RETRYING, next_attempt_at__lte=now)
-            .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
-            .order_by("next_attempt_at")
-        )
-        ids = list(due.values_list("id", flat=True)[:limit])
+        ids = list(due.select_for_update(skip_locked=True).values_list("id", flat=True)[:limit])
         FailedEvent.objects.filter(id__in=ids).update(leased_until=now + LEASE)
     return list(FailedEvent.objects.filter(id__in=ids))
 
