@@ -119,7 +119,8 @@ def main():
     for label, r in results:
         print(f"{label:<22}{r['rows']:>9}{r['total']:>10.2f}{r['read_only']:>13.2f}{r['copy']:>9.2f}"
               f"{r['rows'] / r['copy']:>15.0f}")
-    print(f"\nexport {rows} rows ({size / 1e6:.1f} MB .tar.gz) {exported:.2f}s; import (SQLite, verified) {imported:.2f}s")
+    print(f"\nexport {rows} rows ({size / 1e6:.1f} MB .tar.gz) {exported:.2f}s; "
+          f"import (SQLite, verified) {imported:.2f}s")
     print("read-only includes the fixed registry propagation + in-flight grace wait "
           "(CONDUIT_REGISTRY_REFRESH_SECONDS + CONDUIT_MOVE_GRACE_SECONDS).")
 

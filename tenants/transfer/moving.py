@@ -19,11 +19,9 @@ from tenants.models import Tenant, TenantMove
 from tenants.selectors import tenant_get
 from tenants.services import Actor, TenantError, audit_record
 from tenants.transfer import tables
+from tenants.transfer.recovery import STEPS, drop_quietly, move_abort, move_recover, set_read_only
 
-STEPS = ["read_only", "provision", "copy", "verify", "switch", "writable"]
 GRACE_SECONDS = float(os.environ.get("CONDUIT_MOVE_GRACE_SECONDS", "1.0"))  # in-flight requests finish
-STALE_SECONDS = 120  # a move on another host with no heartbeat for this long is dead
-PENDING_SECONDS = 60  # a move queued for a runner process that never claimed it is dead
 
 
 class MoveError(TenantError):
@@ -48,25 +46,6 @@ def _pause_hook(step):
 
 def move_latest(*, slug: str) -> TenantMove | None:
     return TenantMove.objects.filter(tenant__slug=slug).order_by("-created_at", "-id").first()
-
-
-def _pid_alive(pid):
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")  # a killed child its parent has not reaped yet is dead too
-
-
-def move_is_alive(move: TenantMove) -> bool:
-    if move.status not in TenantMove.ACTIVE:
-        return False
-    now = timezone.now()
-    if move.host and move.host != socket.gethostname():
-        return (now - move.heartbeat_at).total_seconds() < STALE_SECONDS
-    if move.pid is None:
-        return (now - move.created_at).total_seconds() < PENDING_SECONDS
-    return _pid_alive(move.pid)
 
 
 def move_prepare(*, slug: str, target_url: str, actor: Actor, drop_source: bool = False,
@@ -119,13 +98,6 @@ def move_start(*, slug: str, target_url: str, actor: Actor, drop_source: bool = 
     return move
 
 
-def _set_read_only(tenant_id, value):
-    tenant = Tenant.objects.get(pk=tenant_id)
-    if tenant.read_only != value:
-        tenant.read_only = value
-        tenant.save(update_fields=["read_only", "updated_at"])  # post_save bumps the registry version
-
-
 def move_run(*, move_id: int, report=None) -> TenantMove:
     """Carry out a prepared move in this process; any failure before the switch leaves the tenant where it was."""
     claimed = TenantMove.objects.filter(pk=move_id, status=TenantMove.Status.PENDING).update(
@@ -151,7 +123,7 @@ def _run_steps(move, report):
     started = time.monotonic()
 
     move.step = "read_only"
-    _set_read_only(move.tenant_id, True)
+    set_read_only(move.tenant_id, True)
     wait = conduit_settings.REGISTRY_REFRESH_SECONDS + GRACE_SECONDS
     _note(move, report, f"[1/6] tenant is read-only; waiting {wait:.1f}s for every server and in-flight request")
     time.sleep(wait)
@@ -178,7 +150,8 @@ def _run_steps(move, report):
                   rows_copied=copied, tables_copied=index, tables_total=len(models))
         tables.reset_sequences(dst, models)
         _pause_hook("copy")
-    _note(move, report, f"[3/6] copied {copied} rows in {time.monotonic() - t0:.2f}s", copy_seconds=time.monotonic() - t0)
+    copy_seconds = time.monotonic() - t0
+    _note(move, report, f"[3/6] copied {copied} rows in {copy_seconds:.2f}s", copy_seconds=copy_seconds)
 
     move.step = "verify"
     _note(move, report, "[4/6] verifying row counts and checksums of every table")
@@ -209,66 +182,14 @@ def _run_steps(move, report):
     _pause_hook("switch")
 
     move.step = "writable"
-    _set_read_only(move.tenant_id, False)
+    set_read_only(move.tenant_id, False)
     read_only_seconds = time.monotonic() - read_only_at + wait
     release_tenant(source)
     if move.drop_source:  # readers still on the source until every process has seen the switch
         time.sleep(max(0.0, wait - (time.monotonic() - switched_at)))
-    dropped = move.drop_source and _drop_quietly(move.source_url, report)
+    dropped = move.drop_source and drop_quietly(move.source_url, report)
     _note(move, report, f"[6/6] writable again; read-only for {read_only_seconds:.2f}s, total "
           f"{time.monotonic() - started:.2f}s" + ("; source dropped" if dropped else "; source kept"),
           read_only_seconds=read_only_seconds, total_seconds=time.monotonic() - started, source_dropped=dropped)
     TenantMove.objects.filter(pk=move.pk).update(status=TenantMove.Status.DONE, finished_at=timezone.now())
     move.status = TenantMove.Status.DONE
-
-
-def _drop_quietly(url, report):
-    try:
-        provisioning.database_drop(url)
-        return True
-    except Exception as exc:  # the move is done; a leftover source is reported, not fatal
-        if report:
-            report(f"could not drop the source {provisioning.redact(url)}: {exc}")
-        return False
-
-
-def move_abort(move: TenantMove, *, error: str, report=None) -> None:
-    """Undo an unfinished move: before the switch, drop the target; in every case make the tenant writable."""
-    tenant = Tenant.objects.filter(pk=move.tenant_id).first()
-    switched = tenant is not None and tenant.database_url == move.target_url
-    for url in (move.source_url, move.target_url):
-        release_tenant(dataclasses.replace(move.tenant.info(), database_url=url))
-    if not switched and move.step in STEPS[1:] and not Tenant.objects.filter(database_url=move.target_url).exists():
-        _drop_quietly(move.target_url, report)
-    if tenant is not None:
-        _set_read_only(tenant.pk, False)
-    status = TenantMove.Status.DONE if switched else TenantMove.Status.FAILED
-    TenantMove.objects.filter(pk=move.pk).update(status=status, error=error, finished_at=timezone.now())
-    move.status, move.error = status, error
-    if tenant is not None and not switched:
-        audit_record(actor=Actor(move.actor, move.source_ip), action="tenant.move", target=tenant.slug, detail={
-            "outcome": "failed", "step": move.step, "error": error[:500], "move": move.pk,
-            "from": provisioning.redact(move.source_url), "to": provisioning.redact(move.target_url),
-        })
-    if report:
-        report(f"move #{move.pk} {'finished after the switch' if switched else 'rolled back'}: {error}")
-
-
-def move_recover(*, slug: str | None = None, report=None) -> int:
-    """Finish off moves whose process died, and make tenants stuck read-only with no live move writable."""
-    moves = TenantMove.objects.select_related("tenant").filter(status__in=TenantMove.ACTIVE)
-    tenants = Tenant.objects.filter(read_only=True)
-    if slug:
-        moves, tenants = moves.filter(tenant__slug=slug), tenants.filter(slug=slug)
-    recovered = 0
-    for move in moves:
-        if not move_is_alive(move):
-            move_abort(move, error=f"interrupted at step {move.step or 'start'}; recovered", report=report)
-            recovered += 1
-    for tenant in tenants:
-        if not any(move_is_alive(m) for m in tenant.moves.filter(status__in=TenantMove.ACTIVE)):
-            _set_read_only(tenant.pk, False)
-            if report:
-                report(f"tenant '{tenant.slug}' was read-only with no move in progress: writable again")
-            recovered += 1
-    return recovered
