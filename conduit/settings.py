@@ -132,7 +132,7 @@ CONDUIT = {
     "SEARCH_MIN_SIMILARITY": float(env("CONDUIT_SEARCH_MIN_SIMILARITY", 0.2)),
     "SEARCH_QUERY_EMBED_WAIT": float(env("CONDUIT_SEARCH_QUERY_EMBED_WAIT", 2.0)),  # s a web process waits for the model
     "EMBEDDING_MODEL": env("CONDUIT_EMBEDDING_MODEL", ""),  # a sentence-transformers name/path; empty: the bundled MiniLM
-    # torch threads per process: 1 keeps query latency stable when several processes share the cores.
+    # torch/BLAS threads of a process that embeds: 1 keeps query latency stable when processes share the cores.
     "EMBEDDING_THREADS": int(env("CONDUIT_EMBEDDING_THREADS", 1)),
     # Content events (conduit.events): "db" (embedded log in the control DB) or "kafka://host:port[,host:port]".
     "EVENT_BUS": env("CONDUIT_EVENT_BUS", "db"),

@@ -72,7 +72,11 @@ class Embedder:
                 os.environ.setdefault("HF_HUB_OFFLINE", "1")
                 import torch
                 from sentence_transformers import SentenceTransformer
+                from threadpoolctl import threadpool_limits
 
+                # Embedding and the kNN matrix product run back to back on the same cores: more threads than the
+                # process gets make both wait on each other's idle spinning threads.
+                threadpool_limits(limits=conduit_settings.EMBEDDING_THREADS)
                 torch.set_num_threads(conduit_settings.EMBEDDING_THREADS)
 
                 try:
