@@ -238,7 +238,8 @@ class EmbeddedBackend(SearchBackend):
         if filters:
             searcher = index.searcher()
             query = tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in self._filter_queries(filters)])
-            result = searcher.search(query, limit=max(searcher.num_docs, 1), count=False)
+            matching = searcher.search(query, limit=1, count=True).count
+            result = searcher.search(query, limit=max(matching, 1), count=False)
             allowed = searcher.fast_field_values("id", [address for _, address in result.hits])
         return index.vectors.nearest(vector, k=k, min_similarity=min_similarity, allowed=allowed, exclude=exclude)
 

@@ -130,20 +130,22 @@ class VectorStore:
         return self._matrix[row].copy() if row is not None and self._alive[row] else None
 
     def nearest(self, query, *, k, min_similarity=-1.0, allowed=None, exclude=()):
-        """Up to k (id, cosine) pairs, best first, exact (vectors are unit-normalised)."""
+        """Up to k (id, cosine) pairs, best first, exact (vectors are unit-normalised); `allowed` limits the ids."""
         self.refresh()
+        query = np.asarray(query, dtype=np.float32)
         with self._lock:
-            n = self._n
-            scores = self._matrix[:n] @ np.asarray(query, dtype=np.float32)
-            mask = self._alive[:n].copy()
-            ids = self._ids[:n]
-        if allowed is not None:
-            mask &= np.isin(ids, np.fromiter(allowed, dtype=np.int64))
-        for article_id in exclude:
-            if article_id in self._pos:
-                mask[self._pos[article_id]] = False
-        mask &= scores >= min_similarity
-        candidates = np.flatnonzero(mask)
+            excluded = {self._pos[i] for i in exclude if i in self._pos}
+            if allowed is None:
+                rows = np.arange(self._n)
+                scores = self._matrix[: self._n] @ query
+            else:  # score only the rows that pass the filter
+                rows = np.fromiter((self._pos[i] for i in allowed if i in self._pos), dtype=np.int64)
+                scores = self._matrix[rows] @ query
+            keep = self._alive[rows] & (scores >= min_similarity)
+            ids = self._ids[rows]
+        if excluded:
+            keep &= ~np.isin(rows, np.fromiter(excluded, dtype=np.int64))
+        candidates = np.flatnonzero(keep)
         if len(candidates) > k:
             candidates = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
         candidates = candidates[np.argsort(-scores[candidates], kind="stable")]
