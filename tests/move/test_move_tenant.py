@@ -107,3 +107,28 @@ def test_writes_during_move_are_refused_not_lost(stack, pg_target):
     titles = [a["title"] for a in site.get("/api/articles?limit=100")["articles"]]
     assert titles == ["after"]
 
+
+
+def search_slugs(site, query):
+    response = site.call("GET", f"/api/search?q={query}&mode=text&limit=50")
+    assert response.status_code == 200, response.text
+    return sorted(a["slug"] for a in response.json()["articles"])
+
+
+def test_search_and_the_event_pipeline_keep_working_after_a_move(stack, pg_target):
+    site = Site(stack, stack.create_tenant()).populate(articles=3)
+    stack.manage("run_worker", "--once")
+    indexed = search_slugs(site, "Article")
+    assert indexed == sorted(site.articles)
+    token = next(iter(site.tokens.values()))
+    pending = site.post_article(token, "Zeppelin before the move").json()["article"]["slug"]  # not indexed yet
+
+    target = pg_target()
+    stack.manage("move_tenant", site.slug, "--to", target, "--yes")
+    time.sleep(1.0)
+    assert search_slugs(site, "Article") == indexed  # the index is the tenant's, wherever its database lives
+
+    created = site.post_article(token, "Zeppelin after the move")
+    assert created.status_code == 201
+    stack.manage("run_worker", "--once")  # events from before and after the move read the new database
+    assert search_slugs(site, "Zeppelin") == sorted([pending, created.json()["article"]["slug"]])
