@@ -180,11 +180,13 @@ def main():
         embedder.embed([q])
         embed_samples.append(time.perf_counter() - t)
     print(f"query embedding: p50 {pct(embed_samples, 50):.1f} ms, p95 {pct(embed_samples, 95):.1f} ms")
+    print(f"load average before: {os.getloadavg()[0]:.1f} (2 cores shared with other work)")
     for mode, filters in (("text", {}), ("semantic", {}), ("hybrid", {}), ("hybrid", {"tag": "tag7"})):
         samples = measure(mode, texts, **filters)
         label = mode + (f" tag={filters['tag']}" if filters else "")
         print(f"{label:18s} n={len(samples)} p50 {pct(samples, 50):6.1f} ms  p95 {pct(samples, 95):6.1f} ms  "
               f"p99 {pct(samples, 99):6.1f} ms")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     if not args.dir:
         shutil.rmtree(data_dir, ignore_errors=True)
 
