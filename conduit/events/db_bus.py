@@ -6,7 +6,7 @@ import zlib
 from collections.abc import Sequence
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from conduit.models import BusEvent, ConsumerOffset, WorkerStatus
 PARTITIONS = 16
 LEASE = timedelta(seconds=60)  # a member that dies holding partitions frees them after this
 MEMBERS_TTL = 2.0
+LOCK_NAMESPACE = 0x0C0D  # PostgreSQL advisory lock key space of the log's partitions
 
 
 def partition_for(tenant: str) -> int:
@@ -114,12 +115,18 @@ class DbBus(EventBus):
     name = "db"
 
     def publish(self, events: Sequence[Event]) -> None:
+        rows = [BusEvent(partition=partition_for(e.tenant), key=e.key, event_id=e.id, type=e.type, tenant=e.tenant,
+                         entity=e.entity, entity_id=e.entity_id, occurred_at=e.occurred_at) for e in events]
         try:
-            BusEvent.objects.bulk_create([
-                BusEvent(partition=partition_for(e.tenant), key=e.key, event_id=e.id, type=e.type, tenant=e.tenant,
-                         entity=e.entity, entity_id=e.entity_id, occurred_at=e.occurred_at)
-                for e in events
-            ])
+            with transaction.atomic(using="default"):
+                connection = connections["default"]
+                if connection.vendor == "postgresql":
+                    # Ids must commit in id order within a partition, or a consumer could commit an offset past
+                    # a smaller id still in flight. SQLite's single writer gives that; PostgreSQL needs a lock.
+                    with connection.cursor() as cursor:
+                        for partition in sorted({row.partition for row in rows}):
+                            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, partition])
+                BusEvent.objects.bulk_create(rows)
         except Exception as exc:
             raise BusError(f"could not append to the event log: {exc}") from exc
 
