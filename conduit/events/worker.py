@@ -1,4 +1,5 @@
 """The worker: consume events in batches, index them, retry failures with backoff, sweep outboxes, report."""
+import contextlib
 import importlib
 import logging
 import os
@@ -111,7 +112,8 @@ class Worker:
                     self.recorder.flush()
                 except Exception:  # e.g. the control DB is briefly unavailable: redeliver from the committed offset
                     log.exception("worker loop failed; rejoining from the committed offsets")
-                    consumer.close()
+                    with contextlib.suppress(Exception):
+                        consumer.close()
                     self.stopping.wait(1.0)
                     consumer = self.bus.consumer(group=self.group, member=self.name)
                     continue
