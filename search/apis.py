@@ -20,8 +20,8 @@ from tenants.context import require_tenant
 def _page(hits, *, user):
     """Hydrate hits from the tenant DB in a few queries, keeping the ranking; ids gone from the DB are skipped."""
     items = articles_by_id(ids=[h.id for h in hits], user=user)
-    return [{**items[h.id], "score": round(h.score, 6), **({"highlights": h.highlights} if h.highlights else {})}
-            for h in hits if h.id in items]
+    return [{**items[h.id], "score": round(h.score, 6), **({"highlights": h.highlights} if h.highlights else {}),
+             **h.details} for h in hits if h.id in items]
 
 
 class SearchHitOut(ArticleListItemOut):
@@ -29,6 +29,8 @@ class SearchHitOut(ArticleListItemOut):
     highlights = inline_serializer(name="SearchHighlights", required=False, fields={
         "title": serializers.CharField(), "body": serializers.CharField(),
     })
+    readingTime = serializers.IntegerField(required=False)  # noqa: N815
+    keywords = serializers.ListField(child=serializers.CharField(), required=False)
 
 
 SEARCH_RESPONSE = inline_serializer(name="SearchResponse", fields={

@@ -56,6 +56,7 @@ class Hit:
     id: int
     score: float
     highlights: dict = field(default_factory=dict)
+    details: dict = field(default_factory=dict)  # enrichment kept in the index: readingTime, keywords
 
 
 @dataclass(frozen=True)

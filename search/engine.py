@@ -47,8 +47,8 @@ def search(*, tenant: str, query: ParsedQuery, mode: str, filters: Filters, limi
         semantic_only = len(neighbours) - backend.count_matching(tenant, query, filters, [i for i, _ in neighbours])
         total = text.total + semantic_only
     page = ranked[offset : offset + limit]
-    highlights = backend.highlights(tenant, query, [i for i, _ in page])
-    hits = [Hit(id=i, score=score, highlights=highlights.get(i, {})) for i, score in page]
+    annotations = backend.annotations(tenant, query, [i for i, _ in page])
+    hits = [Hit(i, score, *annotations.get(i, ({}, {}))) for i, score in page]
     return SearchResult(hits=hits, total=total, mode=mode)
 
 

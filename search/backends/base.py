@@ -41,8 +41,8 @@ class SearchBackend(ABC):
         """Up to k (id, cosine similarity) nearest neighbours, best first."""
 
     @abstractmethod
-    def highlights(self, tenant: str, query: ParsedQuery, ids: Sequence[int]) -> dict[int, dict]:
-        """Highlighted title/body snippets of the given documents for the query."""
+    def annotations(self, tenant: str, query: ParsedQuery, ids: Sequence[int]) -> dict[int, tuple[dict, dict]]:
+        """{id: (highlighted title/body snippets for the query, details)} of the given documents."""
 
     @abstractmethod
     def count_matching(self, tenant: str, query: ParsedQuery, filters: Filters, ids: Sequence[int]) -> int:

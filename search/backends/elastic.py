@@ -29,6 +29,7 @@ MAPPINGS = {
         "vector": {"type": "dense_vector", "dims": DIMENSIONS, "index": True, "similarity": "cosine"},
     },
 }
+SOURCE = ["title", "body", "reading_time", "keywords"]
 HIGHLIGHT = {
     "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
     "fields": {"title": {"number_of_fragments": 0}, "body": {"fragment_size": BODY_CHARS, "number_of_fragments": 1}},
@@ -154,6 +155,11 @@ class ElasticsearchBackend(SearchBackend):
         return self.client.search(index=self.index_name(tenant), ignore_unavailable=True, **body)
 
     @staticmethod
+    def _details(hit) -> dict:
+        source = hit.get("_source", {})
+        return {"readingTime": source.get("reading_time"), "keywords": (source.get("keywords") or "").split()}
+
+    @staticmethod
     def _highlights(hit) -> dict:
         marked, source = hit.get("highlight", {}), hit.get("_source", {})
         return {
@@ -164,24 +170,24 @@ class ElasticsearchBackend(SearchBackend):
     def text_search(self, tenant, query, filters, *, limit, offset, highlight=True):
         if query.is_empty:
             return HitPage(hits=[], total=0)
-        extra = {"highlight": HIGHLIGHT, "source_includes": ["title", "body"]} if highlight else {"source": False}
+        extra = {"highlight": HIGHLIGHT, "source_includes": SOURCE} if highlight else {"source": False}
         response = self._search(
             tenant, query={"bool": {"must": [self.text_query(query)], "filter": self._filters(filters)}},
             from_=offset, size=limit, track_total_hits=True, **extra,
         )
-        hits = [Hit(id=int(h["_id"]), score=h["_score"], highlights=self._highlights(h) if highlight else {})
+        hits = [Hit(int(h["_id"]), h["_score"], *((self._highlights(h), self._details(h)) if highlight else ()))
                 for h in response["hits"]["hits"]]
         return HitPage(hits=hits, total=response["hits"]["total"]["value"])
 
-    def highlights(self, tenant, query, ids):
+    def annotations(self, tenant, query, ids):
         if not ids:
             return {}
         should = [self.text_query(query)] if not query.is_empty else []
         response = self._search(
             tenant, query={"bool": {"filter": [{"ids": {"values": [str(i) for i in ids]}}], "should": should}},
-            size=len(ids), highlight=HIGHLIGHT, source_includes=["title", "body"],
+            size=len(ids), highlight=HIGHLIGHT, source_includes=SOURCE,
         )
-        return {int(h["_id"]): self._highlights(h) for h in response["hits"]["hits"]}
+        return {int(h["_id"]): (self._highlights(h), self._details(h)) for h in response["hits"]["hits"]}
 
     def count_matching(self, tenant, query, filters, ids):
         if not ids or query.is_empty:

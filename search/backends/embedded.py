@@ -35,6 +35,10 @@ def build_schema():
 SCHEMA = build_schema()
 
 
+def _details(doc) -> dict:
+    return {"readingTime": doc.get_first("reading_time"), "keywords": (doc.get_first("keywords") or "").split()}
+
+
 class TenantIndex:
     """The open index of one tenant in this process."""
 
@@ -205,19 +209,19 @@ class EmbeddedBackend(SearchBackend):
             return HitPage(hits=[Hit(id=i, score=s) for i, (s, _) in zip(ids, result.hits)], total=result.count)
         marker = Highlighter(searcher, SCHEMA, text_query)
         docs = [(score, searcher.doc(address)) for score, address in result.hits]
-        hits = [Hit(id=doc.get_first("id"), score=score, highlights=marker(doc)) for score, doc in docs]
+        hits = [Hit(doc.get_first("id"), score, marker(doc), _details(doc)) for score, doc in docs]
         return HitPage(hits=hits, total=result.count)
 
-    def highlights(self, tenant, query, ids):
+    def annotations(self, tenant, query, ids):
         index = self._tenant(tenant)
         if index is None or not ids:
             return {}
         searcher = index.searcher()
         text_query = self._text_query(searcher, query) if not query.is_empty else tantivy.Query.empty_query()
         result = searcher.search(tantivy.Query.term_set_query(SCHEMA, "id", list(ids)), limit=len(ids), count=False)
-        highlight = Highlighter(searcher, SCHEMA, text_query)
+        marker = Highlighter(searcher, SCHEMA, text_query)
         docs = [searcher.doc(address) for _, address in result.hits]
-        return {doc.get_first("id"): highlight(doc) for doc in docs}
+        return {doc.get_first("id"): (marker(doc), _details(doc)) for doc in docs}
 
     def count_matching(self, tenant, query, filters, ids):
         index = self._tenant(tenant)

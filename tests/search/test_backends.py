@@ -52,6 +52,14 @@ def test_filters_by_tag_and_author(backend):
     assert ids(search(backend, "bread", filters=Filters(tag="Food"))) == []  # tags are exact
 
 
+def test_hits_carry_the_enrichment_kept_in_the_index(backend):
+    from dataclasses import replace
+
+    backend.upsert("acme", [replace(doc(1, "Bread", "sourdough"), keywords=("sourdough", "bread"), reading_time=3)])
+    assert search(backend, "bread").hits[0].details == {"readingTime": 3, "keywords": ["sourdough", "bread"]}
+    assert backend.annotations("acme", parse("x"), [1])[1][1]["readingTime"] == 3
+
+
 def test_highlights_mark_terms_and_escape_html(backend):
     backend.upsert("acme", [doc(1, "A <b>bold</b> title", "Use <script>alert(1)</script> then sourdough bread.")])
     hit = search(backend, "bread").hits[0]
@@ -123,6 +131,6 @@ def test_delete_clear_and_drop(backend):
 
 def test_highlights_and_overlap_count_for_fused_results(backend):
     backend.upsert("acme", [doc(1, "Bread", "sourdough bread"), doc(2, "Loaves", "leavened dough")])
-    marked = backend.highlights("acme", parse("bread"), [1, 2])
+    marked = {i: highlights for i, (highlights, _) in backend.annotations("acme", parse("bread"), [1, 2]).items()}
     assert "<mark>" in marked[1]["body"] and marked[2]["title"] == "Loaves"
     assert backend.count_matching("acme", parse("bread"), NONE, [1, 2]) == 1

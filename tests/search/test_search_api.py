@@ -107,6 +107,7 @@ def test_text_search_returns_ranked_article_summaries_with_highlights(corpus):
             "author", "score", "highlights"} <= set(first)
     assert first["author"]["username"] == alice["username"] and first["author"]["following"] is False
     assert first["highlights"]["title"] == "Baking sourdough <mark>bread</mark> at home"
+    assert first["readingTime"] == 1 and first["keywords"][0] == "starter"  # enrichment kept in the index
     assert first["score"] > body["articles"][1]["score"]
 
 
