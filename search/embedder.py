@@ -49,23 +49,26 @@ class BackgroundEmbedder:
         return tenant, batch
 
     def drain(self, *, tenant: str | None = None, on_batch=None) -> int:
-        """Embed what is queued (for `tenant` only, if given) in the calling thread; returns how many were embedded."""
+        """Embed what is queued (for `tenant` only, if given) in the calling thread; returns how many were embedded.
+        A failure is raised to the caller (the ids stay pending in the index)."""
         done = 0
         while True:
             with self._cond:
                 if not self._queue or (tenant is not None and tenant not in self._queue):
                     return done
                 batch_tenant, batch = self._take(tenant)
-            done += self._run(batch_tenant, batch)
+            done += self._run(batch_tenant, batch, retry=False)
             if on_batch:
                 on_batch(done)
 
-    def _run(self, tenant, batch) -> int:
+    def _run(self, tenant, batch, retry=True) -> int:
         from search.indexing import embed_articles
 
         try:
             return embed_articles(tenant=tenant, ids=list(batch), events=batch, notify=self._notify)
         except Exception:
+            if not retry:
+                raise
             log.exception("embedding failed; the ids stay pending", extra={"tenant": tenant, "count": len(batch)})
             if not self._stopping.is_set():
                 self.enqueue(tenant, batch)
@@ -82,7 +85,11 @@ class BackgroundEmbedder:
         return bool(self._queue) and self._finish_by is not None and time.monotonic() < self._finish_by
 
     def _loop(self):
-        model.load()
+        try:
+            model.load()
+        except Exception:
+            log.exception("the embedding model did not load; vectors stay pending in the indexes")
+            return
         while True:
             with self._cond:
                 while not self._queue and not self._stopping.is_set():
