@@ -10,6 +10,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from django.core.files import File
 from django.db import connections, transaction
 from django.utils import timezone
 
@@ -95,20 +96,22 @@ def tenant_export(*, slug: str, path: str | Path, actor: Actor, media: bool = Fa
                     "sha256": digest.hexdigest(),
                 }
         storage = _media_storage() if media else None
-        keys = sorted(_media_keys(storage, f"{slug}/")) if media else []
+        for key in sorted(_media_keys(storage, f"{slug}/")) if media else []:
+            relative = key[len(slug) + 1:]
+            local, digest, size = Path(tmp) / "media" / relative, hashlib.sha256(), 0
+            local.parent.mkdir(parents=True, exist_ok=True)
+            with storage.open(key, "rb") as handle, open(local, "wb") as out:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):  # streamed: media files can be large
+                    out.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
+            manifest["media"].append({"key": relative, "size": size, "sha256": digest.hexdigest()})
         with tarfile.open(path, "w:gz") as tar:
-            files = []
-            for key in keys:
-                with storage.open(key, "rb") as handle:
-                    data = handle.read()
-                manifest["media"].append({"key": key[len(slug) + 1:], "size": len(data),
-                                          "sha256": hashlib.sha256(data).hexdigest()})
-                files.append(data)
             _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=1).encode())
             for model in models:
                 tar.add(Path(tmp) / f"{model._meta.db_table}.jsonl", arcname=f"data/{model._meta.db_table}.jsonl")
-            for entry, data in zip(manifest["media"], files):
-                _add_bytes(tar, f"media/{entry['key']}", data)
+            for entry in manifest["media"]:
+                tar.add(Path(tmp) / "media" / entry["key"], arcname=f"media/{entry['key']}")
     audit_record(actor=actor, action="tenant.export", target=slug, detail={
         "rows": sum(t["rows"] for t in manifest["tables"].values()), "media": len(manifest["media"]),
         "schema": manifest["schema_fingerprint"]})
@@ -219,16 +222,21 @@ def _restore_media(tar, manifest, old_slug, slug, alias, models):
     if not manifest["media"]:
         return []
     storage, written = _media_storage(), []
-    from django.core.files.base import ContentFile
-
     for entry in manifest["media"]:
-        data = tar.extractfile(f"media/{entry['key']}").read()
-        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-            raise ArchiveError(f"archive media {entry['key']} is corrupt (checksum differs)")
-        key = f"{slug}/{entry['key']}"
-        if storage.exists(key):
-            raise ArchiveError(f"media key {key} already exists in storage")
-        written.append(storage.save(key, ContentFile(data)))
+        if entry["key"].startswith("/") or ".." in entry["key"].split("/"):  # never outside the tenant prefix
+            raise ArchiveError(f"archive media key {entry['key']!r} is not a plain relative path")
+        handle, digest = tar.extractfile(f"media/{entry['key']}"), hashlib.sha256()
+        with tempfile.TemporaryFile() as spool:  # checked before anything reaches the storage
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                spool.write(chunk)
+                digest.update(chunk)
+            if digest.hexdigest() != entry["sha256"]:
+                raise ArchiveError(f"archive media {entry['key']} is corrupt (checksum differs)")
+            key = f"{slug}/{entry['key']}"
+            if storage.exists(key):
+                raise ArchiveError(f"media key {key} already exists in storage")
+            spool.seek(0)
+            written.append(storage.save(key, File(spool)))
     if slug != old_slug:
         _rekey(alias, models, {f"{old_slug}/{e['key']}": f"{slug}/{e['key']}" for e in manifest["media"]})
     return written

@@ -11,7 +11,7 @@ from tenants.models import Tenant, TenantMove
 from tenants.services import Actor, audit_record
 
 STEPS = ["read_only", "provision", "copy", "verify", "switch", "writable"]
-STALE_SECONDS = 120  # a move on another host with no heartbeat for this long is dead
+STALE_SECONDS = 600  # a move on another host with no heartbeat (one per table copied) for this long is dead
 PENDING_SECONDS = 60  # a move queued for a runner process that never claimed it is dead
 
 

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 import requests
 
-from tests.stack import PG_SERVER, Stack
+from tests.stack import PG_SERVER
 
 PASSWORD = "correct-horse-9"
 
@@ -137,23 +137,3 @@ def pg_target(pg_prefix):
     """A fresh PostgreSQL database URL per call, dropped with the session's prefix."""
     return lambda: f"{PG_SERVER}/{pg_prefix}_mv{uuid.uuid4().hex[:8]}"
 
-
-class _PatientSession(requests.Session):
-    """Stack.start polls /api/health with a 1 s read timeout; under load a booting worker answers later."""
-
-    def request(self, *args, **kwargs):
-        try:
-            return super().request(*args, **kwargs)
-        except requests.ReadTimeout as exc:
-            raise requests.ConnectionError(exc) from exc
-
-
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory):
-    """The shared embedded-profile stack, started patiently (the machine is shared and busy)."""
-    s = Stack(tmp_path_factory.mktemp("movestack"))
-    s.session = _PatientSession()
-    s.start()
-    s.session = requests.Session()
-    yield s
-    s.stop()
