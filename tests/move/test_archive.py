@@ -126,3 +126,19 @@ def test_imported_tenant_moves_with_its_media(stack, exported, pg_target):
     assert tenant_row(stack, new)["database"] == target and pg_database_exists(target)
     time.sleep(1.0)
     assert copy.snapshot() == before
+
+
+def test_media_keys_cannot_escape_the_tenant_prefix(stack, exported, tmp_path):
+    site, path, _ = exported
+    victim = stack.create_tenant()
+
+    def escape(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["media"][0]["key"] = f"../{victim}/planted.png"
+        return json.dumps(manifest).encode()
+
+    archive = rewrite(path, tmp_path / "escape.tar.gz", escape)
+    assert_refused(stack, archive, f"{site.slug}-esc", "is not a plain relative path")
+    assert not (stack.data_dir / "media" / victim).exists()
