@@ -132,3 +132,17 @@ def test_search_and_the_event_pipeline_keep_working_after_a_move(stack, pg_targe
     assert created.status_code == 201
     stack.manage("run_worker", "--once")  # events from before and after the move read the new database
     assert search_slugs(site, "Zeppelin") == sorted([pending, created.json()["article"]["slug"]])
+
+
+def test_postgres_to_another_postgres_database_with_a_postgres_control_plane(pg_stack, pg_target):
+    site = Site(pg_stack, pg_stack.create_tenant()).populate(articles=3)
+    before = site.snapshot()
+    source, target = tenant_row(pg_stack, site.slug)["database"], pg_target()
+    with Hammer(pg_stack, site.slug, READ_PATHS) as hammer:
+        pg_stack.manage("move_tenant", site.slug, "--to", target, "--yes", "--drop-source")
+    assert set(hammer.statuses) == {200}
+    assert tenant_row(pg_stack, site.slug)["database"] == target
+    assert not pg_database_exists(source) and pg_database_exists(target)
+    time.sleep(1.0)
+    assert site.snapshot() == before
+    assert site.post_article(next(iter(site.tokens.values())), "on the new database").status_code == 201
