@@ -1,4 +1,8 @@
-"""GET /api/search and /api/articles/<slug>/related through real HTTP: gunicorn, the worker, the real model."""
+"""GET /api/search and /api/articles/<slug>/related through real HTTP: gunicorn, the worker, the real model.
+
+The same suite runs on the embedded index and on Elasticsearch (the real client in gunicorn and in the worker,
+talking to the fake ES wire server of tests/search/fake_es.py).
+"""
 import signal
 import subprocess
 import sys
@@ -7,6 +11,7 @@ import time
 import pytest
 
 from tests.api.conftest import PatientStack, Site, assert_error
+from tests.search.fake_es import FakeElasticsearch
 from tests.stack import ROOT
 
 pytestmark = pytest.mark.slow
@@ -20,9 +25,19 @@ RYE = {"title": "Rye and spelt", "description": "More grains",
 PARAPHRASE = "making leavened loaves in your kitchen"
 
 
+@pytest.fixture(scope="module", params=["embedded", "elasticsearch"])
+def backend(request):
+    if request.param == "embedded":
+        yield "embedded", "embedded"
+    else:
+        with FakeElasticsearch() as es:
+            yield "elasticsearch", es.url
+
+
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    s = PatientStack(tmp_path_factory.mktemp("searchstack"), CONDUIT_SEARCH_QUERY_EMBED_WAIT="5")
+def stack(tmp_path_factory, backend):
+    s = PatientStack(tmp_path_factory.mktemp("searchstack"), CONDUIT_SEARCH_QUERY_EMBED_WAIT="5",
+                     CONDUIT_SEARCH_URL=backend[1])
     yield s.start(workers=1)
     s.stop()
 
@@ -159,12 +174,12 @@ def test_related_articles_are_nearest_in_meaning(corpus):
     assert_error(site.get(f"/api/articles/{articles['bread']['slug']}/related", params={"limit": "99"}), 422, "limit")
 
 
-def test_other_tenants_see_nothing_and_health_reports_search(corpus, stack):
+def test_other_tenants_see_nothing_and_health_reports_search(corpus, stack, backend):
     site = corpus[0]
     other = Site(stack, stack.create_tenant())
     assert search(other, q="bread", mode="text")["articlesCount"] == 0
     check = site.get("/api/health").json()["checks"]["search"]
-    assert check["ok"] and check["backend"] == "embedded" and check["documents"] == 3 and check["vectors"] == 3
+    assert check["ok"] and check["backend"] == backend[0] and check["documents"] == 3 and check["vectors"] == 3
 
 
 def test_unpublishing_leaves_search_at_once_and_the_index_when_the_worker_catches_up(corpus):
