@@ -2,6 +2,7 @@
 import fcntl
 import shutil
 import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from search.documents import Filters, Hit, HitPage
 BOOSTS = {"title": 3.0, "description": 1.5, "body": 1.0, "keywords": 0.5}
 MAX_PREFIX_EXPANSIONS = 64
 WRITER_HEAP = 64_000_000
+MAX_OPEN_INDEXES = 32  # per process, least recently used first out (each holds its tenant's vectors in memory)
 
 
 def build_schema():
@@ -75,7 +77,7 @@ class EmbeddedBackend(SearchBackend):
 
     def __init__(self, root: Path | None = None):
         self.root = Path(root or Path(settings.DATA_DIR) / "search")
-        self._open: dict[str, TenantIndex] = {}
+        self._open: OrderedDict[str, TenantIndex] = OrderedDict()
         self._lock = threading.Lock()
 
     def _path(self, tenant):
@@ -90,6 +92,10 @@ class EmbeddedBackend(SearchBackend):
                 opened = None
             if opened is None and (create or (path / "text" / "meta.json").exists()):
                 opened = self._open[tenant] = TenantIndex(path)
+                while len(self._open) > MAX_OPEN_INDEXES:
+                    self._open.popitem(last=False)  # closed when the last thread using it lets go
+            if opened is not None:
+                self._open.move_to_end(tenant)
             return opened
 
     # --- writes

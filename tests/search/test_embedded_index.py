@@ -51,3 +51,13 @@ def test_a_reader_sees_another_writers_commit_and_purge(tmp_path):
     writer.drop("acme")
     assert reader.text_search("acme", parse("first"), Filters(), limit=5, offset=0).total == 0
     assert not (tmp_path / "acme").exists()
+
+
+def test_open_indexes_per_process_are_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr("search.backends.embedded.MAX_OPEN_INDEXES", 2)
+    backend = EmbeddedBackend(tmp_path)
+    for tenant in ("a", "b", "c"):
+        backend.upsert(tenant, [doc(1, f"Doc of {tenant}", "")])
+    assert list(backend._open) == ["b", "c"]
+    assert backend.text_search("a", parse("doc"), Filters(), limit=5, offset=0).total == 1  # reopened on demand
+    assert list(backend._open) == ["c", "a"]
