@@ -85,6 +85,7 @@ class RelatedArticlesApi(TenantApi):
     @extend_schema(operation_id="GetRelatedArticles", tags=["Search"], parameters=[InputSerializer],
                    responses={200: RELATED_RESPONSE, 404: None, 422: None})
     def get(self, request, slug):
+        started = time.perf_counter()
         serializer = self.InputSerializer(data=request.query_params)
         serializer.is_valid(raise_exception=True)
         tenant = require_tenant().slug
@@ -97,4 +98,5 @@ class RelatedArticlesApi(TenantApi):
         limit = serializer.validated_data["limit"]
         hits = engine.related(tenant=tenant, article_id=article_id, vector=vector, limit=limit)
         articles = _page(hits, user=request.user)
+        SEARCH_LATENCY.labels(mode="related").observe(time.perf_counter() - started)
         return Response({"articles": articles, "articlesCount": len(articles), "degraded": False})

@@ -165,6 +165,15 @@ def test_bad_parameters_are_422_in_the_realworld_shape(corpus, params, field):
     assert_error(site.get("/api/search", params=params), 422, field)
 
 
+def test_search_latency_is_exported_by_mode(corpus, stack):
+    site = corpus[0]
+    search(site, q="bread", mode="text")
+    assert site.get(f"/api/articles/{corpus[3]['bread']['slug']}/related").status_code == 200
+    metrics = stack.request("GET", "/metrics").text
+    for mode in ("text", "hybrid", "semantic", "related"):
+        assert f'conduit_search_latency_seconds_count{{mode="{mode}"}}' in metrics, mode
+
+
 def test_related_articles_are_nearest_in_meaning(corpus):
     site, _, _, articles = corpus
     response = site.get(f"/api/articles/{articles['bread']['slug']}/related", params={"limit": 1})
