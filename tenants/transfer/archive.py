@@ -10,6 +10,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from django.apps import apps
 from django.core.files import File
 from django.db import connections, transaction
 from django.utils import timezone
@@ -130,8 +131,8 @@ def read_manifest(tar) -> dict:
     return manifest
 
 
-def check_schema(manifest, known_migrations) -> None:
-    """Refuse an archive with a migration this code does not know, or one whose schema differs from ours."""
+def check_schema(manifest, known_migrations) -> set | None:
+    """Refuse an archive with a migration this code does not know; return its migrations if it is older."""
     archived = {(app, name) for app, names in manifest["migrations"].items() for name in names
                 if app not in CONTROL_APPS}
     known = {(app, name) for app, name in known_migrations if app not in CONTROL_APPS}
@@ -139,10 +140,7 @@ def check_schema(manifest, known_migrations) -> None:
     if unknown:
         raise ArchiveError(f"archive is from a newer schema: migration {unknown[0][0]}.{unknown[0][1]} is unknown "
                            "here; upgrade Conduit before importing it")
-    missing = sorted(known - archived)
-    if missing:
-        raise ArchiveError(f"archive is from an older schema (lacks {missing[0][0]}.{missing[0][1]}): import it "
-                           "with the Conduit version that made it, then run migrate_tenants")
+    return archived if known - archived else None
 
 
 def _load(tar, manifest, alias, models):
@@ -179,7 +177,7 @@ def tenant_import(*, path: str | Path, actor: Actor, slug: str | None = None,
         raise ArchiveError(f"cannot read archive {path}: {exc}") from exc
     with tar:
         manifest = read_manifest(tar)
-        check_schema(manifest, set(MigrationLoader(None, ignore_no_migrations=True).graph.nodes))
+        older = check_schema(manifest, set(MigrationLoader(None, ignore_no_migrations=True).graph.nodes))
         old_slug = manifest["tenant"]["slug"]
         slug = validate_slug((slug or old_slug).strip())
         url = provisioning.tenant_database_url(slug, database_url)
@@ -191,14 +189,17 @@ def tenant_import(*, path: str | Path, actor: Actor, slug: str | None = None,
         written = []
         try:
             alias = ensure_alias(info)
-            models = tables.tenant_models()
+            # An older archive loads into the schema it was made with (historical models), then migrates forward.
+            models = tables.tenant_models(tables.schema_at(alias, older) if older else apps)
             with transaction.atomic(using=alias):
                 _load(tar, manifest, alias, models)
             actual = tables.database_digest(alias, models)
             for table, entry in manifest["tables"].items():
                 if actual[table] != (entry["rows"], entry["sha256"]):
                     raise ArchiveError(f"imported {table} does not match the archive checksum")
-            written = _restore_media(tar, manifest, old_slug, slug, alias, models)
+            if older:
+                tables.migrate_forward(alias)
+            written = _restore_media(tar, manifest, old_slug, slug, alias, tables.tenant_models())
             release_tenant(info)
             with transaction.atomic():
                 tenant = Tenant.objects.create(slug=slug, name=manifest["tenant"]["name"] or slug, database_url=url,

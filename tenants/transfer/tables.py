@@ -42,8 +42,13 @@ def tenant_models(app_registry=apps):
     return ordered
 
 
+def fields(model):
+    """Concrete fields in a canonical order (pk, then by name): the same for current and historical models."""
+    return sorted(model._meta.concrete_fields, key=lambda f: (not f.primary_key, f.attname))
+
+
 def columns(model):
-    return [f.attname for f in model._meta.concrete_fields]
+    return [f.attname for f in fields(model)]
 
 
 def read_rows(alias, model):
@@ -109,10 +114,10 @@ def insert_rows(alias, model, rows):
     get_db_prep_save, so the engine stores exactly what the ORM would.
     """
     connection = connections[alias]
-    fields = model._meta.concrete_fields
+    ordered = fields(model)
     quote = connection.ops.quote_name
-    table, cols = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
-    prepared = ([f.get_db_prep_save(v, connection=connection) for f, v in zip(fields, row)] for row in rows)
+    table, cols = quote(model._meta.db_table), ", ".join(quote(f.column) for f in ordered)
+    prepared = ([f.get_db_prep_save(v, connection=connection) for f, v in zip(ordered, row)] for row in rows)
     total = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -121,7 +126,7 @@ def insert_rows(alias, model, rows):
                     copy.write_row(values)
                     total += 1
             return total
-        sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(fields))})"
+        sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['%s'] * len(ordered))})"
         while batch := list(itertools.islice(prepared, BATCH)):
             cursor.executemany(sql, batch)
             total += len(batch)
@@ -181,3 +186,24 @@ def applied_migrations(alias):
             continue
         applied.setdefault(app, []).append(name)
     return applied
+
+
+def schema_at(alias, applied):
+    """Migrate a freshly cloned tenant database back to the state where exactly `applied` had run.
+
+    Returns the models registry of that state (historical models), to load data of an older archive.
+    """
+    executor = MigrationExecutor(connections[alias])
+    graph = executor.loader.graph
+    targets = []
+    for app in sorted({a for a, _ in graph.nodes if a not in CONTROL_APPS}):
+        mine = {n for n in graph.nodes if n[0] == app and n in applied}
+        leaves = [n for n in mine if not any(c in mine for c in graph.node_map[n].children)]
+        targets += leaves or [(app, None)]
+    executor.migrate(targets)
+    return executor.loader.project_state([t for t in targets if t[1] is not None], at_end=True).apps
+
+
+def migrate_forward(alias):
+    executor = MigrationExecutor(connections[alias])
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.move.conftest import Site, pg_database_exists, tenant_row
+from tests.move.conftest import Site, pg_database_exists, png_bytes, tenant_row
 
 
 def relabel(shot, old, new):
@@ -142,3 +142,40 @@ def test_media_keys_cannot_escape_the_tenant_prefix(stack, exported, tmp_path):
     archive = rewrite(path, tmp_path / "escape.tar.gz", escape)
     assert_refused(stack, archive, f"{site.slug}-esc", "is not a plain relative path")
     assert not (stack.data_dir / "media" / victim).exists()
+
+
+def test_archive_from_an_older_schema_is_loaded_then_migrated_forward(stack, exported, tmp_path):
+    """An archive made before the media app existed: loaded at its own schema, then migrated to the current one."""
+    site, path, before = exported
+
+    def before_media(name, data):
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            del manifest["migrations"]["media"]
+            del manifest["tables"]["media_media"]
+            manifest["media"] = []
+            return json.dumps(manifest).encode()
+        return data
+
+    with tarfile.open(path) as src:
+        kept = [m for m in src.getmembers() if m.name != "data/media_media.jsonl" and not m.name.startswith("media/")]
+        with tarfile.open(tmp_path / "old.tar.gz", "w:gz") as dst:
+            for member in kept:
+                data = before_media(member.name, src.extractfile(member).read())
+                member.size = len(data)
+                dst.addfile(member, io.BytesIO(data))
+    new = f"{site.slug}-old"
+    stack.manage("import_tenant", tmp_path / "old.tar.gz", "--slug", new)
+    copy = Site(stack, new)
+    copy.articles = site.articles
+    for name in site.tokens:
+        copy.tokens[name] = copy.login(name).json()["user"]["token"]
+    shot = copy.snapshot()
+    assert {k: v for k, v in shot.items() if not k.startswith("media/")} == \
+        {k: v for k, v in before.items() if not k.startswith("media/")}
+    token = next(iter(copy.tokens.values()))
+    assert copy.call("GET", "/api/media", token).json()["mediaCount"] == 0  # the new app's table exists, empty
+    upload = copy.call("POST", "/api/media", token, files={"file": ("p.png", png_bytes(), "image/png")})
+    assert upload.status_code == 201, upload.text
+    listed = stack.manage("list_tenants", "--format", "json").stdout
+    assert next(t for t in json.loads(listed) if t["slug"] == new)["migrations"] == "current"
