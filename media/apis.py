@@ -85,7 +85,7 @@ class MediaListCreateApi(MediaApi):
 
     class FilterSerializer(serializers.Serializer):
         limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
-        offset = serializers.IntegerField(min_value=0, default=0)
+        offset = serializers.IntegerField(min_value=0, max_value=2**31, default=0)
 
     def initial(self, request, *args, **kwargs):
         if request.method != "POST":

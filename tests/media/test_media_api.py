@@ -55,7 +55,7 @@ def test_list_is_the_users_own_media_newest_first_with_paging(media_stack):
     assert bob.call("GET", "/api/media").json()["mediaCount"] == 1
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=abc", "offset=-1"])
+@pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=abc", "offset=-1", "offset=99999999999999999999"])
 def test_bad_paging_is_422(site, query):
     r = site[1].call("GET", f"/api/media?{query}")
     assert r.status_code == 422
