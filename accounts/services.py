@@ -81,7 +81,8 @@ def jwt_keys_rotate(*, actor, kid: str | None = None) -> str:
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", kid) or kid in ring:
         raise ValueError(f"key id {kid!r} must be new and made of letters, digits, '_', '.', '-'")
     new_ring = {kid: secrets.token_urlsafe(48), **ring}
-    audit_record(actor=actor, action="jwt_keys.rotate", target="platform", detail={"new_kid": kid, "kids": list(new_ring)})
+    audit_record(actor=actor, action="jwt_keys.rotate", target="platform",
+                 detail={"new_kid": kid, "kids": list(new_ring)})
     return _ring_value(new_ring)
 
 
@@ -96,5 +97,6 @@ def jwt_keys_retire(*, actor, kid: str) -> str:
     if len(ring) == 1:
         raise ValueError("cannot retire the only key: rotate first")
     del ring[kid]
-    audit_record(actor=actor, action="jwt_keys.retire", target="platform", detail={"retired_kid": kid, "kids": list(ring)})
+    audit_record(actor=actor, action="jwt_keys.retire", target="platform",
+                 detail={"retired_kid": kid, "kids": list(ring)})
     return _ring_value(ring)

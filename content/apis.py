@@ -1,14 +1,21 @@
 """The RealWorld tenant API: one API class per operation, on a shared `TenantApi` base."""
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conduit.auth import TenantJWTAuthentication
 from conduit.errors import error_response
+from content import selectors, services
+from content.models import Article
 from content.selectors import NotFound
+from content.serializers import (
+    ArticleListItemOut, ArticleOut, CommentOut, ProfileOut, TagList, Text, article_out, comment_out, profile_out,
+)
 from content.services import Conflict, Forbidden, Invalid
 
 
@@ -62,18 +69,6 @@ def validated(serializer_class, data, key=None):
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data[key] if key else serializer.validated_data
-
-
-# --- Operations. Imports below the base so other apps can import `TenantApi` without a cycle.
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer  # noqa: E402
-from rest_framework import serializers  # noqa: E402
-from rest_framework.response import Response  # noqa: E402
-
-from content import selectors, services  # noqa: E402
-from content.models import Article  # noqa: E402
-from content.serializers import (  # noqa: E402
-    ArticleListItemOut, ArticleOut, CommentOut, ProfileOut, TagList, Text, article_out, comment_out, profile_out,
-)
 
 
 def wrapped(name, key, inner):
@@ -142,7 +137,9 @@ def page(params):
 
 
 PAGE_PARAMS = [OpenApiParameter("limit", int, default=20), OpenApiParameter("offset", int, default=0)]
-FILTER_PARAMS = [OpenApiParameter(name, str, description=f"Filter by {name}") for name in ("tag", "author", "favorited")]
+FILTER_PARAMS = [
+    OpenApiParameter(name, str, description=f"Filter by {name}") for name in ("tag", "author", "favorited")
+]
 
 
 class ArticleListCreateApi(TenantApi):
@@ -219,7 +216,8 @@ class ArticleDetailApi(TenantApi):
     def get(self, request, slug):
         return Response({"article": selectors.article_detail(slug=slug, user=request.user)})
 
-    @extend_schema(operation_id="UpdateArticle", tags=["Articles"], request=UpdateArticleRequest, responses={200: ARTICLE_RESPONSE})
+    @extend_schema(operation_id="UpdateArticle", tags=["Articles"], request=UpdateArticleRequest,
+                   responses={200: ARTICLE_RESPONSE})
     def put(self, request, slug):
         article = selectors.article_get(slug=slug, user=request.user)
         data = validated(self.UpdateArticleRequest, request.data, "article")
@@ -291,6 +289,6 @@ class TagListApi(TenantApi):
     """Tags used by published articles."""
 
     @extend_schema(operation_id="GetTags", tags=["Tags"],
-                   responses={200: wrapped("TagsResponse", "tags", serializers.ListField(child=serializers.CharField()))})
+                   responses={200: wrapped("TagsResponse", "tags", serializers.ListField(child=Text()))})
     def get(self, request):
         return Response({"tags": selectors.tag_list()})

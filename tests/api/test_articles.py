@@ -6,9 +6,9 @@ ARTICLE_KEYS = {"slug", "title", "description", "body", "tagList", "createdAt", 
 
 
 def test_create_article(site, alice):
-    response = site.post("/api/articles", {"article": {"title": "How to train your dragon", "description": "Ever wonder",
-                                                       "body": "You have to believe", "tagList": ["z", "dragons", "z"]}},
-                         alice["token"])
+    new = {"title": "How to train your dragon", "description": "Ever wonder", "body": "You have to believe",
+           "tagList": ["z", "dragons", "z"]}
+    response = site.post("/api/articles", {"article": new}, alice["token"])
     assert response.status_code == 201
     article = response.json()["article"]
     assert set(article) == ARTICLE_KEYS

@@ -62,14 +62,16 @@ def test_update_user(site, alice, bob):
     token = alice["token"]
     response = site.put("/api/user", {"user": {"bio": "I write", "image": "https://img.example/a.png"}}, token)
     assert response.status_code == 200
-    assert (response.json()["user"]["bio"], response.json()["user"]["image"]) == ("I write", "https://img.example/a.png")
+    updated = response.json()["user"]
+    assert (updated["bio"], updated["image"]) == ("I write", "https://img.example/a.png")
     assert site.put("/api/user", {"user": {"bio": None, "image": None}}, token).json()["user"]["image"] is None
     assert_error(site.put("/api/user", {"user": {"username": bob["username"]}}, token), 409, "username")
     assert_error(site.put("/api/user", {"user": {"email": bob["email"]}}, token), 409, "email")
     assert_error(site.put("/api/user", {"user": {"image": "not a url"}}, token), 422, "image")
     assert_error(site.put("/api/user", {"user": {"bio": "x"}}), 401)
     new_name = name()
-    assert site.put("/api/user", {"user": {"username": new_name, "password": "another-pass-1"}}, token).status_code == 200
+    renamed = site.put("/api/user", {"user": {"username": new_name, "password": "another-pass-1"}}, token)
+    assert renamed.status_code == 200
     login = site.post("/api/users/login", {"user": {"email": alice["email"], "password": "another-pass-1"}})
     assert login.json()["user"]["username"] == new_name
 

@@ -16,7 +16,10 @@ class Command(BaseCommand):
 
     def handle(self, kid=None, retire=None, **options):
         try:
-            value = jwt_keys_retire(actor=cli_actor(), kid=retire) if retire else jwt_keys_rotate(actor=cli_actor(), kid=kid)
+            if retire:
+                value = jwt_keys_retire(actor=cli_actor(), kid=retire)
+            else:
+                value = jwt_keys_rotate(actor=cli_actor(), kid=kid)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"CONDUIT_JWT_KEYS={value}")
