@@ -72,8 +72,6 @@ def test_fuzzing_the_realworld_api_finds_no_server_error(site):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="known: GET /api/media?offset=<above 2**63> is a 500 (media/apis.py has no "
-                   "max_value on offset); remove this mark once media bounds it")
 def test_fuzzing_the_platform_extras_finds_no_server_error(site):
     """The other operations of the tenant schema (media, search, health): same bar."""
     failures, calls = fuzz(site, exclude_ids=REALWORLD_OPERATIONS)
