@@ -3,9 +3,6 @@ import re
 import uuid
 
 import pytest
-import requests
-
-from tests.stack import Stack, pg_url
 
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 PASSWORD = "correct-horse-9"
@@ -52,31 +49,6 @@ class Site:
         response = self.post("/api/articles", body, token)
         assert response.status_code == 201, response.text
         return response.json()["article"]
-
-
-class PatientStack(Stack):
-    """Stack.start polls /api/health with a 1 s timeout; on a loaded machine a booting worker can miss it."""
-
-    def start(self, workers=2, extra_args=()):
-        try:
-            return super().start(workers, extra_args)
-        except requests.Timeout:  # the server is up, a worker is still booting: wait for it
-            self.session.get(self.url("/api/health"), timeout=60)
-            return self
-
-
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory):
-    s = PatientStack(tmp_path_factory.mktemp("apistack"))
-    yield s.start()
-    s.stop()
-
-
-@pytest.fixture(scope="session")
-def pg_stack(tmp_path_factory, pg_prefix):
-    s = PatientStack(tmp_path_factory.mktemp("apipgstack"), CONDUIT_TENANT_DATABASE_URL=pg_url(pg_prefix + "a"))
-    yield s.start()
-    s.stop()
 
 
 @pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
