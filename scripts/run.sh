@@ -8,6 +8,7 @@ PY="${PY:-.venv/bin/python}"
 
 $PY manage.py migrate --noinput -v0
 $PY manage.py migrate_tenants
+$PY manage.py move_tenant --recover   # a tenant left read-only by a crashed move is made writable again
 $PY manage.py create_tenant "${CONDUIT_DEMO_TENANT:-demo}" --name "Demo site" --exist-ok
 $PY manage.py collectstatic --noinput -v0
 
