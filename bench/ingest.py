@@ -63,9 +63,8 @@ class Profile:
         self.worker = None
 
     def __enter__(self):
-        env = {"PROMETHEUS_MULTIPROC_DIR": self.data_dir / "prom", "CONDUIT_REGISTRY_REFRESH_SECONDS": "0.5",
+        env = {"CONDUIT_REGISTRY_REFRESH_SECONDS": "0.5",
                **({"LOG_LEVEL": "DEBUG"} if os.environ.get("BENCH_DEBUG") else {})}
-        (self.data_dir / "prom").mkdir()
         if self.nafka:
             self.nafka.start()
             env["CONDUIT_EVENT_BUS"] = self.nafka.url

@@ -150,9 +150,16 @@ CONDUIT = {
     "EVENTS_CRASH_BEFORE_PUBLISH": env_bool("CONDUIT_EVENTS_CRASH_BEFORE_PUBLISH", False),
 }
 
-# Prometheus multiprocess mode: gunicorn workers and run_worker share one metrics directory.
-os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(DATA_DIR / "prometheus"))
-Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+# Prometheus multiprocess mode: the gunicorn workers and run_worker of one deployment share one metrics directory:
+# PROMETHEUS_MULTIPROC_DIR if the operator set it, else $CONDUIT_DATA_DIR/prometheus (derived afresh in each process,
+# so a child process with another data dir never writes into its parent's directory).
+if env("PROMETHEUS_MULTIPROC_DIR") and env("PROMETHEUS_MULTIPROC_DIR") != env("CONDUIT_METRICS_DIR_DERIVED"):
+    METRICS_DIR = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+else:
+    METRICS_DIR = DATA_DIR / "prometheus"
+    os.environ["CONDUIT_METRICS_DIR_DERIVED"] = str(METRICS_DIR)
+METRICS_DIR.mkdir(parents=True, exist_ok=True)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(METRICS_DIR)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},

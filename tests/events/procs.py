@@ -8,9 +8,8 @@ from tests.stack import ROOT, Stack
 
 def make_procs(tmp_path, **env):
     stack = Stack(tmp_path, CONDUIT_EVENT_HANDLER="tests.events.handlers.record",
-                  CONDUIT_TEST_EVENT_LOG=tmp_path / "events.jsonl", PROMETHEUS_MULTIPROC_DIR=tmp_path / "prom",
+                  CONDUIT_TEST_EVENT_LOG=tmp_path / "events.jsonl",
                   CONDUIT_WORKER_RETRY_BASE_SECONDS="0.05", **env)
-    (tmp_path / "prom").mkdir()
     stack.manage("migrate", "--noinput", "-v0")
     stack.log_path = tmp_path / "events.jsonl"
     return stack

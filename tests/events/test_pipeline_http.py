@@ -15,8 +15,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(params=["db", "kafka"])
 def pipeline(request, tmp_path):
-    env = {"PROMETHEUS_MULTIPROC_DIR": tmp_path / "prom", "CONDUIT_REGISTRY_REFRESH_SECONDS": "0.2"}
-    (tmp_path / "prom").mkdir()
+    env = {"CONDUIT_REGISTRY_REFRESH_SECONDS": "0.2"}
     broker = None
     if request.param == "kafka":
         broker = Nafka(tmp_path).start()
