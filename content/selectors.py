@@ -218,12 +218,3 @@ def tag_list() -> list[str]:
             "ON a.id = x.article_id WHERE x.tag_id = g.id AND a.status = %s) ORDER BY g.name", [PUBLISHED],
         )
         return [name for (name,) in cursor.fetchall()]
-
-
-# Kept for search.selectors until it calls article_list_items: `.values(*LIST_FIELDS)` rows → list items.
-LIST_FIELDS = ("id",)
-
-
-def _list_items(rows, *, user) -> list[dict]:
-    by_id = article_list_items(ids=[r["id"] for r in rows], user=user)
-    return [by_id[r["id"]] for r in rows if r["id"] in by_id]

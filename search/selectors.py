@@ -2,7 +2,7 @@
 from collections.abc import Iterator, Sequence
 
 from content.models import Article
-from content.selectors import LIST_FIELDS, _list_items
+from content.selectors import article_list_items
 from search.documents import SearchDocument, document_from_article
 
 PUBLISHED = Article.Status.PUBLISHED
@@ -34,7 +34,4 @@ def published_documents_iter(*, chunk: int = 500) -> Iterator[list[SearchDocumen
 
 def articles_by_id(*, ids: Sequence[int], user) -> dict[int, dict]:
     """RealWorld list items of the published ones among `ids`, with favorited/following for `user`."""
-    if not ids:
-        return {}
-    rows = list(Article.objects.filter(status=PUBLISHED, id__in=list(ids)).values(*LIST_FIELDS))
-    return {row["id"]: item for row, item in zip(rows, _list_items(rows, user=user))}
+    return article_list_items(ids=ids, user=user)

@@ -37,6 +37,8 @@ def database_settings(url):
 
 def ensure_alias(tenant):
     """Register the tenant's alias if needed, mark it used and evict the least recently used beyond the cap."""
+    if not conduit_settings.ROUTING_ENABLED:  # single-database mode: the one site lives in the control DB
+        return "default"
     alias = alias_for(tenant)
     with _lock:
         if alias in _lru:

@@ -2,12 +2,14 @@
 from django.http import JsonResponse
 
 from conduit.conf import conduit_settings
-from tenants.context import _current
+from tenants.context import TenantInfo, _current
 from tenants.registry import CONTROL, registry
 
 CONTROL_URLCONF = "conduit.urls_control"
 TENANT_URLCONF = "conduit.urls_tenant"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# The one site served when routing is switched off; its data lives in the control database ("default").
+SINGLE_SITE = TenantInfo(id=0, slug="single", name="single site", status="active", database_url="")
 
 
 def error(status, field, message, **headers):
@@ -36,7 +38,7 @@ class TenantMiddleware:
         request.tenant = None
         if not conduit_settings.ROUTING_ENABLED:  # single-database mode (benchmarks, one-site installs)
             request.urlconf = TENANT_URLCONF
-            return self.get_response(request)
+            return self._serve(request, SINGLE_SITE)
         header = request.META.get("HTTP_X_TENANT") if conduit_settings.TENANT_HEADER_ENABLED else None
         target = registry.resolve(request_host(request), header.strip().lower() if header else None)
         if target is CONTROL:
@@ -52,8 +54,11 @@ class TenantMiddleware:
                 Retry_After="30",
             )
         request.urlconf = TENANT_URLCONF
-        request.tenant = target
-        token = _current.set(target)
+        return self._serve(request, target)
+
+    def _serve(self, request, tenant):
+        request.tenant = tenant
+        token = _current.set(tenant)
         try:
             return self.get_response(request)
         finally:

@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from tests.api.conftest import PatientStack, Site, assert_error
+from tests.api.conftest import Site, assert_error
+from tests.stack import Stack
 from tests.search.fake_es import FakeElasticsearch
 from tests.stack import ROOT
 
@@ -36,7 +37,7 @@ def backend(request):
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory, backend):
-    s = PatientStack(tmp_path_factory.mktemp("searchstack"), CONDUIT_SEARCH_QUERY_EMBED_WAIT="5",
+    s = Stack(tmp_path_factory.mktemp("searchstack"), CONDUIT_SEARCH_QUERY_EMBED_WAIT="5",
                      CONDUIT_SEARCH_URL=backend[1])
     yield s.start(workers=1)
     s.stop()
