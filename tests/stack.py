@@ -58,6 +58,13 @@ class Stack:
              "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), "--no-control-socket", *extra_args],
             env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
         )
+        try:
+            return self._wait_until_serving()
+        except BaseException:
+            self.stop()  # never leave a half-started server behind
+            raise
+
+    def _wait_until_serving(self):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
