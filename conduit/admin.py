@@ -6,7 +6,7 @@ from conduit.events import selectors
 from conduit.events.failures import failures_requeue
 from conduit.models import DirtyTenant, FailedEvent, WorkerStatus
 
-CHART_W, CHART_H, MINUTES = 600, 200, 60
+CHART_W, CHART_H, BARS_H, PAD, MINUTES = 720, 220, 60, 8, 60
 LINES = [("text", "p50", "#2e7d32"), ("text", "p95", "#f9a825"), ("text", "p99", "#c62828"),
          ("vector", "p99", "#1565c0")]
 
@@ -47,16 +47,23 @@ class DirtyTenantAdmin(admin.ModelAdmin):
 
 
 def _chart(latency: dict) -> dict:
-    """Server-rendered SVG polylines of per-minute percentiles over the last hour."""
+    """Server-rendered SVG of per-minute percentiles over the last hour, and a strip of events per minute."""
     peak = max([s[p] for stage, p, _ in LINES for s in latency[stage]["series"] if s[p] is not None] or [1.0])
+    x = lambda minute: round(PAD + minute * (CHART_W - 2 * PAD) / (MINUTES - 1), 1)  # noqa: E731
+    y = lambda ms: round(CHART_H - PAD - ms * (CHART_H - 2 * PAD) / peak, 1)  # noqa: E731
     lines = []
     for stage, pct, colour in LINES:
-        points = " ".join(
-            f"{s['minute'] * CHART_W / (MINUTES - 1):.1f},{CHART_H - s[pct] * CHART_H / peak:.1f}"
-            for s in latency[stage]["series"] if s[pct] is not None
-        )
-        lines.append({"label": f"{stage} {pct}", "colour": colour, "points": points})
-    return {"width": CHART_W, "height": CHART_H, "peak_ms": peak, "lines": lines}
+        points = [(x(s["minute"]), y(s[pct])) for s in latency[stage]["series"] if s[pct] is not None]
+        lines.append({"label": f"{stage} {pct}", "colour": colour, "points": points,
+                      "polyline": " ".join(f"{px},{py}" for px, py in points)})
+    grid = [{"y": y(peak * f), "label": f"{peak * f:.0f} ms"} for f in (0.25, 0.5, 0.75, 1.0)]
+    counts = {s["minute"]: s["count"] for s in latency["text"]["series"]}
+    busiest = max(counts.values() or [1])
+    bar_w = max(1.0, (CHART_W - 2 * PAD) / MINUTES - 1)
+    bars = [{"x": x(m) - bar_w / 2, "w": round(bar_w, 1), "h": round(n * (BARS_H - 4) / busiest, 1), "n": n,
+             "minute": MINUTES - 1 - m} for m, n in counts.items()]
+    return {"width": CHART_W, "height": CHART_H, "pad": PAD, "peak_ms": peak, "lines": lines, "grid": grid,
+            "bars": bars, "bars_h": BARS_H, "busiest": busiest}
 
 
 def ingestion_dashboard(request):

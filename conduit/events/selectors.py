@@ -30,7 +30,7 @@ def latency_summary(*, window: timedelta = timedelta(hours=1)) -> dict:
         by_minute[stage][int((at - since).total_seconds() // 60)].append(latency)
     summary = {}
     for stage in IngestSample.Stage.values:
-        series = [{"minute": m, **_percentiles(v)} for m, v in sorted(by_minute[stage].items())]
+        series = [{"minute": m, "count": len(v), **_percentiles(v)} for m, v in sorted(by_minute[stage].items())]
         summary[stage] = {"count": len(by_stage[stage]), **_percentiles(by_stage[stage]), "series": series}
     return summary
 
