@@ -23,11 +23,13 @@ def _percentiles(values) -> dict:
 def latency_summary(*, window: timedelta = timedelta(hours=1)) -> dict:
     """Per stage: count and p50/p95/p99 (ms) over the window, plus a per-minute series for charts."""
     since = timezone.now() - window
+    last_minute = int(window.total_seconds() // 60) - 1
     rows = IngestSample.objects.filter(at__gte=since).values_list("stage", "at", "latency_ms")
     by_stage, by_minute = defaultdict(list), defaultdict(lambda: defaultdict(list))
     for stage, at, latency in rows.iterator(chunk_size=5000):
         by_stage[stage].append(latency)
-        by_minute[stage][int((at - since).total_seconds() // 60)].append(latency)
+        minute = min(int((at - since).total_seconds() // 60), last_minute)  # a sample stamped "now" is the last
+        by_minute[stage][minute].append(latency)
     summary = {}
     for stage in IngestSample.Stage.values:
         series = [{"minute": m, "count": len(v), **_percentiles(v)} for m, v in sorted(by_minute[stage].items())]
