@@ -1,29 +1,24 @@
-"""One namespaced settings object for Conduit (`settings.CONDUIT`), read in one place."""
+"""One namespaced settings object for Conduit: `conduit_settings.X` reads `settings.CONDUIT["X"]`.
+
+Every key and its default is declared once, in conduit/settings.py (from the environment); this module only gives
+attribute access, fails loudly on a misspelt key, and follows `override_settings` in tests.
+"""
 from django.conf import settings
 from django.core.signals import setting_changed
 
-DEFAULTS = {
-    "TENANT_DATABASE_URL": "sqlite:///var/tenants/{slug}.sqlite3",
-    "MAX_TENANT_CONNECTIONS": 64,
-    "TENANT_HEADER_ENABLED": False,
-    "REGISTRY_REFRESH_SECONDS": 0.5,
-    "RESERVED_SLUGS": ["www", "admin", "api"],
-    "DEMO_TENANT": "demo",
-    "ROUTING_ENABLED": True,
-}
-
 
 class ConduitSettings:
-    """Attribute access to settings.CONDUIT with defaults; reloaded when tests override settings."""
-
     def __init__(self):
         self._cache = {}
 
     def __getattr__(self, name):
-        if name not in DEFAULTS and name not in getattr(settings, "CONDUIT", {}):
-            raise AttributeError(f"Unknown Conduit setting: {name}")
+        if name.startswith("_"):
+            raise AttributeError(name)
         if name not in self._cache:
-            self._cache[name] = getattr(settings, "CONDUIT", {}).get(name, DEFAULTS.get(name))
+            try:
+                self._cache[name] = settings.CONDUIT[name]
+            except KeyError:
+                raise AttributeError(f"Unknown Conduit setting: {name}") from None
         return self._cache[name]
 
     def reload(self):
