@@ -1,8 +1,8 @@
 """Tenancy benchmarks, side by side in one run (issue: tenancy core).
 
-    .venv/bin/python bench/tenants.py [--tenants 1000] [--registry 10000] [--touch 2000]
+    .venv/bin/python bench/tenants.py [--tenants 1000] [--registry 10000] [--touch 2000] [--pg URL]
 
-1. provisioning one SQLite tenant: template clone vs migrations from scratch
+1. provisioning one tenant: template clone vs migrations from scratch (SQLite, and PostgreSQL)
 2. provisioning N tenants through the real service (registry row, domain, audit, clone)
 3. `manage.py migrate_tenants` with nothing pending over those N tenants (a real process, wall clock)
 4. latency of a tenant-routed endpoint through gunicorn with 10 vs R registered tenants (two servers, interleaved)
@@ -61,6 +61,34 @@ def bench_clone_vs_scratch(runs=5):
         provisioning.database_migrate(info)
         scratch.append(time.perf_counter() - started)
     shutil.rmtree(tmp, ignore_errors=True)
+    return statistics.median(clone), statistics.median(scratch)
+
+
+def bench_pg_clone_vs_scratch(server, runs=3):
+    """PostgreSQL: CREATE DATABASE ... TEMPLATE vs an empty database migrated from scratch."""
+    import psycopg
+
+    from tenants import provisioning
+    from tenants.context import TenantInfo
+
+    prefix = f"bench_{os.getpid()}"
+    provisioning.database_create(f"{server}/{prefix}_warm")
+    clone, scratch = [], []
+    try:
+        for i in range(runs):
+            started = time.perf_counter()
+            provisioning.database_create(f"{server}/{prefix}_clone{i}")
+            clone.append(time.perf_counter() - started)
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+                started = time.perf_counter()
+                conn.execute(f'CREATE DATABASE "{prefix}_scratch{i}"')
+            provisioning.database_migrate(TenantInfo(id=0, slug=f"scratch{i}", name="", status="active",
+                                                     database_url=f"{server}/{prefix}_scratch{i}"))
+            scratch.append(time.perf_counter() - started)
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            for (name,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"]).fetchall():
+                conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
     return statistics.median(clone), statistics.median(scratch)
 
 
@@ -185,6 +213,7 @@ def main():
     parser.add_argument("--registry", type=int, default=10000)
     parser.add_argument("--touch", type=int, default=2000)
     parser.add_argument("--cap", type=int, default=64)
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server ('' to skip)")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="bench-tenants-"))
@@ -195,6 +224,11 @@ def main():
         rows += [("provision one SQLite tenant: template clone", f"{clone * 1000:.1f} ms"),
                  ("provision one SQLite tenant: migrate from scratch", f"{scratch * 1000:.1f} ms"),
                  ("  clone speed-up", f"{scratch / clone:.0f}x")]
+        if args.pg:
+            pg_clone, pg_scratch = bench_pg_clone_vs_scratch(args.pg)
+            rows += [("provision one PostgreSQL tenant: CREATE DATABASE … TEMPLATE", f"{pg_clone * 1000:.1f} ms"),
+                     ("provision one PostgreSQL tenant: migrate from scratch", f"{pg_scratch * 1000:.1f} ms"),
+                     ("  clone speed-up", f"{pg_scratch / pg_clone:.1f}x")]
         total = max(args.tenants, args.touch)
         elapsed = bench_provision_many(total)
         rows += [(f"provision {total} tenants (service: registry + clone + audit)",
