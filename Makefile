@@ -37,5 +37,8 @@ test: install nafka
 bench: install
 	$(PY) bench/tenants.py
 
+lint-deploy:
+	bash scripts/validate-deploy.sh
+
 clean:
 	rm -rf var staticfiles .pytest_cache

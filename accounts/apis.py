@@ -1,5 +1,4 @@
 """RealWorld users API: register, login, current user."""
-from django.conf import settings
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -11,6 +10,7 @@ from accounts.services import user_create, user_update
 from conduit.auth import token_for
 from conduit.conf import conduit_settings
 from conduit.errors import error_response
+from conduit.net import client_ip
 from content.apis import AuthenticatedApi, TenantApi, validated
 from content.serializers import Text, user_out
 from tenants.context import current_tenant_slug
@@ -28,9 +28,7 @@ class LoginThrottle(SimpleRateThrottle):
         return f"throttle:{current_tenant_slug() or '-'}:login:{self.get_ident(request)}"
 
     def get_ident(self, request):
-        """The client address: X-Forwarded-For only behind the trusted proxy (its last hop), else the peer."""
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "") if settings.USE_X_FORWARDED_HOST else ""
-        return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
+        return client_ip(request)
 
 
 class UserOut(serializers.Serializer):

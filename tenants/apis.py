@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conduit.errors import error_response
+from conduit.net import client_ip
 from tenants.models import Tenant
 from tenants.provisioning import redact
 from tenants.selectors import TenantNotFound, audit_list, tenant_get, tenant_list
@@ -19,7 +20,7 @@ from tenants.transfer.moving import move_latest, move_start
 
 
 def request_actor(request):
-    return Actor(name=request.user.get_username(), source_ip=request.META.get("REMOTE_ADDR", "unknown"))
+    return Actor(name=request.user.get_username(), source_ip=client_ip(request))
 
 
 class TenantOutput(serializers.ModelSerializer):

@@ -96,3 +96,20 @@ def test_admin_pages_and_audited_actions(api, make_tenant):
     assert AuditLog.objects.filter(action="tenant.suspend", actor="op", source_ip="10.1.2.3").exists()
     entry = AuditLog.objects.first()
     assert api.post(f"/admin/tenants/auditlog/{entry.pk}/delete/").status_code == 403
+
+
+def test_audit_records_the_client_behind_the_proxy_not_the_proxy(staff, settings):
+    settings.USE_X_FORWARDED_HOST = True  # CONDUIT_BEHIND_PROXY: nginx sends the client address only
+    client = Client(HTTP_HOST="localhost", REMOTE_ADDR="172.20.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    client.force_login(staff)
+    slug = unique()
+    assert client.post("/api/tenants", {"slug": slug}, content_type="application/json").status_code == 201
+    assert AuditLog.objects.get(target=slug).source_ip == "198.51.100.7"
+
+
+def test_forwarded_for_is_ignored_without_the_proxy(staff):
+    client = Client(HTTP_HOST="localhost", REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    client.force_login(staff)
+    slug = unique()
+    client.post("/api/tenants", {"slug": slug}, content_type="application/json")
+    assert AuditLog.objects.get(target=slug).source_ip == "10.9.9.9"
