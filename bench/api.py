@@ -14,7 +14,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,7 +23,8 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import ROOT, free_port  # noqa: E402
 SITE = "b00005"
 
 SEED = r"""
@@ -63,12 +63,6 @@ for i in range({count}):
     if (i + 1) % 250 == 0:
         print(f"  provisioned {{i + 1}}/{count}", file=sys.stderr, flush=True)
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:

@@ -15,20 +15,8 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-
-def setup_django(data_dir):
-    os.environ["CONDUIT_DATA_DIR"] = str(data_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "conduit.settings"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import ROOT, setup_django  # noqa: E402,F401
 
 
 def populate(slug, articles, comments, users=200):

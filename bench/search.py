@@ -20,17 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import ROOT, setup_django as _setup_django  # noqa: E402,F401
+
 TENANT = "bench"
 
 
 def setup_django(data_dir):
-    os.environ.update(CONDUIT_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="conduit.settings",
-                      LOG_LEVEL="WARNING", HF_HUB_OFFLINE="1", CONDUIT_SEARCH_URL="embedded")
-    import django
-
-    django.setup()
+    _setup_django(data_dir, migrate=False, CONDUIT_SEARCH_URL="embedded")
 
 
 def vocabulary():

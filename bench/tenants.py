@@ -18,20 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-
-def setup_django(data_dir):
-    os.environ["CONDUIT_DATA_DIR"] = str(data_dir)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "conduit.settings"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import ROOT, free_port, setup_django  # noqa: E402
 
 
 def env_for(data_dir, **extra):
@@ -140,14 +128,6 @@ class Server:
     def stop(self):
         self.process.terminate()
         self.process.wait(20)
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def registry_with(data_dir, registered):

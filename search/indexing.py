@@ -50,7 +50,7 @@ def index_events(events: Sequence) -> list[Exception | None]:
             continue  # comments are not searched
         try:
             groups[event.tenant].append((position, _article_id(event), event))
-        except ValueError as exc:
+        except ValueError:
             results[position] = ValueError(f"event {event.id}: entity_id {event.entity_id!r} is not an article id")
     for tenant, items in groups.items():
         try:

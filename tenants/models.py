@@ -1,5 +1,4 @@
 """Control plane: the tenant registry, domains, registry version and the append-only audit log."""
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 

@@ -9,7 +9,7 @@ from django.db import connections
 from content.models import Tag
 from tenants import provisioning
 from tenants.models import AuditLog, Domain, Tenant
-from tenants.services import TenantError, tenant_create, tenant_delete, tenant_resume, tenant_suspend
+from tenants.services import TenantError, tenant_delete, tenant_resume, tenant_suspend
 from tenants.context import tenant_context
 from tests.conftest import unique
 
