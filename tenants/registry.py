@@ -19,6 +19,7 @@ class TenantRegistry:
     def __init__(self):
         self._lock = threading.Lock()
         self._hosts = OrderedDict()
+        self._generation = 0
         self._version = None
         self._checked_at = 0.0
 
@@ -30,27 +31,33 @@ class TenantRegistry:
         with self._lock:
             self._checked_at = now
             if version != self._version:
-                self._hosts.clear()
+                self._clear()
                 self._version = version
+
+    def _clear(self):
+        self._hosts.clear()
+        self._generation += 1  # lookups that started before this must not write their stale answer back
 
     def invalidate(self):
         with self._lock:
-            self._hosts.clear()
+            self._clear()
             self._checked_at = 0.0
 
     def resolve(self, host, header_slug=None):
         """Return CONTROL, a TenantInfo, or None (unknown host)."""
         self._refresh()
         key = (host, header_slug)
-        try:
-            return self._hosts[key]
-        except KeyError:
-            pass
+        with self._lock:
+            if key in self._hosts:
+                self._hosts.move_to_end(key)
+                return self._hosts[key]
+            generation = self._generation
         result = self._lookup(host, header_slug)
         with self._lock:
-            self._hosts[key] = result
-            if len(self._hosts) > _MAX_HOSTS:
-                self._hosts.popitem(last=False)
+            if generation == self._generation:
+                self._hosts[key] = result
+                if len(self._hosts) > _MAX_HOSTS:
+                    self._hosts.popitem(last=False)
         return result
 
     def _lookup(self, host, header_slug):

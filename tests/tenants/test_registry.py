@@ -100,3 +100,36 @@ def test_read_only_tenant_refuses_writes_with_retry_after(make_tenant):
     assert middleware(RequestFactory().get("/api/tags", HTTP_HOST=host)).status_code == 200
     response = middleware(RequestFactory().post("/api/articles", HTTP_HOST=host))
     assert response.status_code == 503 and response["Retry-After"] == "30"
+
+
+def test_a_lookup_racing_a_registry_change_does_not_cache_its_stale_answer(transactional_db, make_tenant, actor, settings):
+    """A lookup that read the old state while another thread saw the change must not write it back."""
+    import threading
+
+    settings.CONDUIT = {**settings.CONDUIT, "REGISTRY_REFRESH_SECONDS": 60}
+    tenant = make_tenant()
+    registry = TenantRegistry()
+    host = f"{tenant.slug}.localhost"
+    registry.resolve("warm.localhost")  # records the current version
+    read_done, change_done = threading.Event(), threading.Event()
+    real_lookup = registry._lookup
+
+    def slow_lookup(*args):
+        result = real_lookup(*args)  # reads "active"
+        read_done.set()
+        change_done.wait(5)
+        return result
+
+    registry._lookup = slow_lookup
+    answers = []
+    reader = threading.Thread(target=lambda: answers.append(registry.resolve(host)))
+    reader.start()
+    read_done.wait(5)
+    registry._lookup = real_lookup
+    tenant_suspend(slug=tenant.slug, actor=actor)  # bumps the version
+    registry._checked_at = 0.0  # this thread's next poll is due: it sees the new version and clears
+    registry._refresh()
+    change_done.set()
+    reader.join(5)
+    assert answers[0].status == "active"  # the racing request itself saw the old state...
+    assert registry.resolve(host).status == "suspended"  # ...but did not poison the cache
