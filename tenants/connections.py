@@ -10,8 +10,8 @@ from django.db import connections
 from conduit.conf import conduit_settings
 
 ALIAS_PREFIX = "tenant_"
-_lock = threading.RLock()
-_lru = OrderedDict()  # alias -> None, most recently used last (per process)
+_lock = threading.Lock()
+_local = threading.local()
 
 
 def alias_for(tenant):
@@ -36,36 +36,53 @@ def database_settings(url):
 
 
 def ensure_alias(tenant):
-    """Register the tenant's alias if needed, mark it used and evict the least recently used beyond the cap."""
+    """Register the tenant's alias if needed, mark it used, and close this thread's least recently used
+    connections beyond the cap. Connections are per thread (Django), so the LRU is too; alias settings are
+    shared by the process and stay registered, so another thread holding the alias never finds it gone."""
     if not conduit_settings.ROUTING_ENABLED:  # single-database mode: the one site lives in the control DB
         return "default"
     alias = alias_for(tenant)
-    with _lock:
-        if alias in _lru:
-            _lru.move_to_end(alias)
-            return alias
-        config = database_settings(tenant.database_url)
-        settings.DATABASES[alias] = config
-        connections.settings[alias] = config
-        _lru[alias] = None
-        while len(_lru) > max(1, conduit_settings.MAX_TENANT_CONNECTIONS):
-            victim, _ = _lru.popitem(last=False)
-            release_alias(victim)
+    lru = _thread_lru()
+    if alias in lru:
+        lru.move_to_end(alias)
+        return alias
+    if alias not in connections.settings:
+        with _lock:
+            if alias not in connections.settings:
+                config = database_settings(tenant.database_url)
+                settings.DATABASES[alias] = config
+                connections.settings[alias] = config
+    lru[alias] = None
+    while len(lru) > max(1, conduit_settings.MAX_TENANT_CONNECTIONS):
+        victim, _ = lru.popitem(last=False)
+        _close_own(victim)
     return alias
 
 
+def _thread_lru():
+    lru = getattr(_local, "lru", None)
+    if lru is None:
+        lru = _local.lru = OrderedDict()  # alias -> None, most recently used last
+    return lru
+
+
+def _close_own(alias):
+    """Close and drop this thread's connection for an alias (other threads keep theirs)."""
+    try:
+        connections[alias].close()
+    except Exception:  # already closed, never opened, or the alias was released
+        pass
+    try:
+        del connections[alias]
+    except AttributeError:
+        pass
+
+
 def release_alias(alias):
-    """Close this thread's connection for an alias and forget the alias."""
+    """Forget an alias in the whole process (after a purge or a move); closes this thread's connection."""
+    _thread_lru().pop(alias, None)
+    _close_own(alias)
     with _lock:
-        _lru.pop(alias, None)
-        try:
-            connections[alias].close()
-        except Exception:  # already closed or never opened
-            pass
-        try:
-            del connections[alias]
-        except AttributeError:
-            pass
         connections.settings.pop(alias, None)
         settings.DATABASES.pop(alias, None)
 
@@ -73,9 +90,10 @@ def release_alias(alias):
 def release_tenant(tenant):
     """Forget every alias of a tenant in this process (before a purge, move or file replacement)."""
     prefix = f"{ALIAS_PREFIX}{tenant.slug}_"
-    for alias in [a for a in list(_lru) if a.startswith(prefix)]:
+    for alias in [a for a in list(connections.settings) if a.startswith(prefix)]:
         release_alias(alias)
 
 
 def open_aliases():
-    return list(_lru)
+    """This thread's tenant aliases with a connection kept for reuse, least recently used first."""
+    return list(_thread_lru())

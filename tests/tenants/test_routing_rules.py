@@ -108,3 +108,26 @@ def test_moved_tenant_gets_a_fresh_alias(make_tenant):
     info = tenant.info()
     moved = type(info)(**{**info.__dict__, "database_url": info.database_url + ".moved"})
     assert tenant_connections.alias_for(info) != tenant_connections.alias_for(moved)
+
+
+def test_eviction_in_one_thread_never_removes_an_alias_another_thread_holds(make_tenant, settings):
+    settings.CONDUIT = {**settings.CONDUIT, "MAX_TENANT_CONNECTIONS": 1}
+    a, b = make_tenant(), make_tenant()
+    alias_a = tenant_connections.ensure_alias(a.info())
+    errors = []
+
+    def other_thread():
+        try:
+            tenant_connections.ensure_alias(b.info())  # at the cap: evicts only this thread's least recent
+        except Exception as exc:  # pragma: no cover - the failure this test guards against
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert not errors
+    assert connections[alias_a].vendor == "sqlite"  # the alias this thread holds is still registered
+    with tenant_context(a):
+        assert Tag.objects.count() == 0
