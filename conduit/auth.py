@@ -14,7 +14,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import AccessToken
 
 from conduit.conf import conduit_settings
-from tenants.context import current_tenant_slug
+from tenants.context import current_tenant, current_tenant_slug
 
 TENANT_CLAIM = "tenant"
 SINGLE_SITE = "-"  # the tenant claim when routing is off (one site served from the control database)
@@ -45,9 +45,9 @@ def _ring(value, secret_key):
 
 
 @lru_cache(maxsize=4096)
-def tenant_backend(kid: str, secret: str, tenant: str) -> TokenBackend:
-    """A simplejwt backend whose HS256 key is HMAC-SHA256(ring secret, "tenant:" + slug)."""
-    derived = hmac.new(secret.encode(), f"tenant:{tenant}".encode(), hashlib.sha256).hexdigest()
+def tenant_backend(kid: str, secret: str, site: str) -> TokenBackend:
+    """A simplejwt backend whose HS256 key is HMAC-SHA256(ring secret, "tenant:<id>:<slug>")."""
+    derived = hmac.new(secret.encode(), f"tenant:{site}".encode(), hashlib.sha256).hexdigest()
     return KidTokenBackend("HS256", signing_key=derived, kid=kid)
 
 
@@ -66,7 +66,6 @@ class TenantAccessToken(AccessToken):
     """An access token signed with the current tenant's key; verification picks the key by the header's `kid`."""
 
     def get_token_backend(self):
-        tenant = current_tenant_slug() or SINGLE_SITE
         ring = key_ring()
         if self.token is None:  # a new token: sign with the first (current) key
             kid = next(iter(ring))
@@ -77,7 +76,7 @@ class TenantAccessToken(AccessToken):
                 raise TokenError(_("Token is invalid")) from exc
             if kid not in ring:
                 raise TokenError(_("Token key is unknown"))
-        return tenant_backend(kid, ring[kid], tenant)
+        return tenant_backend(kid, ring[kid], _site_key())
 
     def verify(self):
         super().verify()
@@ -89,6 +88,12 @@ class TenantAccessToken(AccessToken):
         token = super().for_user(user)
         token[TENANT_CLAIM] = current_tenant_slug() or SINGLE_SITE
         return token
+
+
+def _site_key() -> str:
+    """The tenant's identity in its signing key: id and slug, so a purged slug created again gets a new key."""
+    tenant = current_tenant()
+    return f"{tenant.id}:{tenant.slug}" if tenant else SINGLE_SITE
 
 
 def token_for(user) -> str:

@@ -17,7 +17,7 @@ class Command(TenantCommand):
         current = schema_fingerprint()
         rows = [
             {
-                "slug": t.slug, "name": t.name, "status": t.status,
+                "id": t.pk, "slug": t.slug, "name": t.name, "status": t.status,
                 "domains": [d.domain for d in t.domains.all()],
                 "database": redact(t.database_url),
                 "migrations": "current" if t.schema_version == current else "pending",
