@@ -87,3 +87,15 @@ def test_access_log_is_one_json_line_per_request(stack):
     entry = next(e for e in lines if e.get("request_id") == f"log-{slug}")
     assert entry["tenant"] == slug and entry["method"] == "GET" and entry["path"] == "/api/health"
     assert entry["status"] == 200 and entry["duration_ms"] >= 0 and entry["logger"] == "conduit.access"
+
+
+def test_health_names_a_failure_without_leaking_its_details(stack):
+    slug = stack.create_tenant()
+    database = stack.data_dir / "tenants" / f"{slug}.sqlite3"
+    database.write_bytes(b"not a database at all, and a /secret/path")
+    r = stack.tenant(slug, "GET", "/api/health")
+    assert r.status_code == 503
+    body = r.json()
+    assert "tenant_db" in body["failed"] and body["checks"]["tenant_db"]["ok"] is False
+    assert body["checks"]["tenant_db"]["error"] == "DatabaseError"
+    assert "/secret" not in r.text and str(stack.data_dir) not in r.text
