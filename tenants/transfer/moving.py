@@ -159,8 +159,10 @@ def _run_steps(move, report):
     wrong = sorted(t for t in expected if expected[t] != actual.get(t))
     if wrong:
         raise MoveError(f"verification failed for {', '.join(wrong)}: source and target differ")
-    late = {t: n for t, n in tables.row_counts(src, models).items() if n != expected[t][0]}
-    if late:  # a write that started before the read-only switch landed after the copy: keep it, stay put
+    # A write that began before the read-only switch and landed after the copy (an insert, and also an update or
+    # a delete that leaves counts equal) shows as a source digest different from what was copied: keep it, stay put.
+    late = {t: d for t, d in tables.database_digest(src, models).items() if d != expected[t]}
+    if late:
         raise MoveError(f"the source changed during the move ({', '.join(sorted(late))}); retry the move")
     _note(move, report, f"[4/6] verified {len(expected)} tables, {sum(c for c, _ in expected.values())} rows",
           tables={t: {"rows": c, "sha256": h} for t, (c, h) in expected.items()})

@@ -95,10 +95,6 @@ def database_digest(alias, models=None):
     return {m._meta.db_table: table_digest(alias, m) for m in models or tenant_models()}
 
 
-def row_counts(alias, models):
-    return {m._meta.db_table: m._base_manager.using(alias).count() for m in models}
-
-
 def clear_tables(alias, models):
     """Empty every table (children first), e.g. the content types the template was cloned with."""
     connection = connections[alias]
