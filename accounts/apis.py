@@ -10,9 +10,10 @@ from accounts.services import user_create, user_update
 from conduit.auth import token_for
 from conduit.conf import conduit_settings
 from conduit.errors import error_response
+from conduit.messages import MESSAGES
 from conduit.net import client_ip
 from content.apis import AuthenticatedApi, TenantApi, validated
-from content.serializers import Text, user_out
+from content.serializers import Email, HttpUrl, Input, Text, user_out
 from tenants.context import current_tenant_slug
 
 
@@ -49,10 +50,10 @@ USER_RESPONSE = wrapped("UserResponse", UserOut(), key="user")
 class UserRegisterApi(TenantApi):
     """Register a new user."""
 
-    class NewUserRequest(serializers.Serializer):
-        class NewUser(serializers.Serializer):
+    class NewUserRequest(Input):
+        class NewUser(Input):
             username = Text(max_length=150, validators=[UnicodeUsernameValidator()])
-            email = serializers.EmailField(max_length=254)
+            email = Email(max_length=254)
             password = Text(max_length=128, trim_whitespace=False)
 
         user = NewUser()
@@ -70,8 +71,8 @@ class UserLoginApi(TenantApi):
 
     throttle_classes = [LoginThrottle]
 
-    class LoginUserRequest(serializers.Serializer):
-        class LoginUser(serializers.Serializer):
+    class LoginUserRequest(Input):
+        class LoginUser(Input):
             email = Text(max_length=254)
             password = Text(max_length=128, trim_whitespace=False)
 
@@ -83,20 +84,21 @@ class UserLoginApi(TenantApi):
         data = validated(self.LoginUserRequest, request.data, "user")
         user = user_by_credentials(email=data["email"], password=data["password"])
         if user is None:
-            return error_response(status.HTTP_401_UNAUTHORIZED, "credentials", "invalid")
+            return error_response(status.HTTP_401_UNAUTHORIZED, "credentials", MESSAGES["invalid"])
         return Response({"user": user_out(user, token_for(user))})
 
 
 class CurrentUserApi(AuthenticatedApi):
     """The logged-in user: get or update."""
 
-    class UpdateUserRequest(serializers.Serializer):
-        class UpdateUser(serializers.Serializer):
+    class UpdateUserRequest(Input):
+        class UpdateUser(Input):
             username = Text(max_length=150, required=False, validators=[UnicodeUsernameValidator()])
-            email = serializers.EmailField(max_length=254, required=False)
+            email = Email(max_length=254, required=False)
             password = Text(max_length=128, required=False, trim_whitespace=False)
-            bio = Text(required=False, allow_null=True, allow_blank=True)
-            image = serializers.URLField(max_length=1000, required=False, allow_null=True, allow_blank=True)
+            bio = Text(required=False, allow_null=True, allow_blank=True, help_text='"" or null clears it (null)')
+            image = HttpUrl(required=False, allow_null=True, allow_blank=True,
+                            help_text='an http or https URL; "" or null clears it (null)')
 
         user = UpdateUser()
 

@@ -5,7 +5,7 @@ from django.db import models
 
 class User(AbstractUser):
     email = models.EmailField(unique=True)
-    bio = models.TextField(blank=True, default="")
+    bio = models.TextField(blank=True, null=True)  # null when unset (RealWorld), never ""
     image = models.URLField(max_length=1000, blank=True, null=True)
 
     class Meta:

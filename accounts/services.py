@@ -58,7 +58,7 @@ def user_update(*, user: User, data: dict) -> User:
         if field in data:
             setattr(user, field, data[field])
     if "bio" in data:
-        user.bio = data["bio"] or ""
+        user.bio = data["bio"] or None  # RealWorld: unset is null, never ""
     if "image" in data:
         user.image = data["image"] or None
     if data.get("password"):

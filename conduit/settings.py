@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files: /api/docs works offline
     "conduit",
     "tenants",
     "accounts",
@@ -207,6 +208,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Staff-only tenant lifecycle API of the Conduit platform.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the app's own static files (drf-spectacular-sidecar), never a CDN: private networks have none.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # validatorUrl None: Swagger UI would otherwise send the schema's address to validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 # --- Tenant API (RealWorld): JWT, CORS, login throttling.
