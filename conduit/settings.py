@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "content",
     "search",
     "media",
+    "spa",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +113,8 @@ CONDUIT = {
     ),
     "DEMO_TENANT": env("CONDUIT_DEMO_TENANT", "demo"),
     "ROUTING_ENABLED": env_bool("CONDUIT_ROUTING_ENABLED", True),
+    # The built Conduit Frontend (frontend/dist) that tenant hosts serve (spa/); absent: a 503 "not built" page.
+    "FRONTEND_DIR": Path(env("CONDUIT_FRONTEND_DIR", BASE_DIR / "frontend" / "dist")),
     # Creator media (media/): allowed types per kind (filetype extensions, judged by content) and size limits.
     "MEDIA_TYPES": {
         "image": env_list("CONDUIT_MEDIA_IMAGE_TYPES", "png,jpg,gif,webp"),
@@ -147,8 +150,6 @@ CONDUIT = {
     "WORKER_MAX_ATTEMPTS": int(env("CONDUIT_WORKER_MAX_ATTEMPTS", 5)),  # then the event is dead-lettered
     "WORKER_RETRY_BASE_SECONDS": float(env("CONDUIT_WORKER_RETRY_BASE_SECONDS", 1.0)),  # doubled on each attempt
     "OUTBOX_SWEEP_SECONDS": float(env("CONDUIT_OUTBOX_SWEEP_SECONDS", 300)),  # full sweep of every tenant's outbox
-    # Test hook: kill the process (SIGKILL) after a content commit, before the outbox publish (crash tests only).
-    "EVENTS_CRASH_BEFORE_PUBLISH": env_bool("CONDUIT_EVENTS_CRASH_BEFORE_PUBLISH", False),
 }
 
 # Prometheus multiprocess mode: the gunicorn workers and run_worker of one deployment share one metrics directory:

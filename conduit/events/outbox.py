@@ -1,7 +1,5 @@
 """Transactional outbox: the event is written with the change, published after commit, re-published if left."""
 import logging
-import os
-import signal
 import time
 import uuid
 from datetime import timedelta
@@ -10,7 +8,6 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from conduit.conf import conduit_settings
 from conduit.events.bus import get_bus
 from conduit.events.event import TYPES, Event
 from conduit.metrics import EVENTS_PUBLISHED, PUBLISH_FAILURES
@@ -38,8 +35,6 @@ def outbox_record(*, event_type: str, entity: str, entity_id: str, using: str) -
 
 def _publish_after_commit(tenant: TenantInfo) -> None:
     global _breaker_open_until
-    if conduit_settings.EVENTS_CRASH_BEFORE_PUBLISH:
-        os.kill(os.getpid(), signal.SIGKILL)
     if time.monotonic() < _breaker_open_until:
         outbox_mark_dirty(slug=tenant.slug)
         return

@@ -26,6 +26,15 @@ def worker(stack, **env):
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
+def live_workers(stack):
+    """How many workers have reported a heartbeat in the stack's control database (read by a subprocess)."""
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup(); from conduit.models import "
+                             "WorkerStatus; print(WorkerStatus.objects.count())"],
+                            env=stack.env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return int(result.stdout.split()[-1])
+
+
 def wait_for(predicate, timeout=30):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from tests.events.handlers import read_log
-from tests.events.procs import make_procs, wait_for, worker, write
+from tests.events.procs import live_workers, make_procs, wait_for, worker, write
 from tests.stack import ROOT, pg_create_database, pg_url
 
 pytestmark = pytest.mark.slow
@@ -32,7 +32,7 @@ def any_procs(request, tmp_path, pg_prefix):
 def test_killed_between_commit_and_publish_loses_nothing(any_procs):
     procs = any_procs
     slug = procs.create_tenant()
-    result, ids = write(procs, slug, 1, CONDUIT_EVENTS_CRASH_BEFORE_PUBLISH="1")
+    result, ids = write(procs, slug, 1, "--crash-before-publish")
     assert result.returncode == -signal.SIGKILL  # died right after the commit
     assert ids == []  # ...before it could even report the save
     unpublished = procs.manage("tenant_command", slug, "shell", "-v", "0", "-c",
@@ -50,7 +50,7 @@ def test_two_workers_share_the_log_and_each_event_is_indexed_once(any_procs):
     slugs = [procs.create_tenant() for _ in range(6)]
     workers = [worker(procs) for _ in range(2)]
     try:
-        time.sleep(3)  # both have joined (reported a heartbeat)
+        assert wait_for(lambda: live_workers(procs) == 2, timeout=120)  # both joined: they split the partitions
         writers = [subprocess.Popen([sys.executable, "-m", "tests.events.writer", s, "20"], env=procs.env, cwd=ROOT,
                                     stdout=subprocess.DEVNULL) for s in slugs]
         assert all(w.wait(120) == 0 for w in writers)
