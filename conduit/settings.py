@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "content",
     "search",
     "media",
+    "spa",
 ]
 
 MIDDLEWARE = [
@@ -112,6 +113,8 @@ CONDUIT = {
     ),
     "DEMO_TENANT": env("CONDUIT_DEMO_TENANT", "demo"),
     "ROUTING_ENABLED": env_bool("CONDUIT_ROUTING_ENABLED", True),
+    # The built Conduit Frontend (frontend/dist) that tenant hosts serve (spa/); absent: a 503 "not built" page.
+    "FRONTEND_DIR": Path(env("CONDUIT_FRONTEND_DIR", BASE_DIR / "frontend" / "dist")),
     # Creator media (media/): allowed types per kind (filetype extensions, judged by content) and size limits.
     "MEDIA_TYPES": {
         "image": env_list("CONDUIT_MEDIA_IMAGE_TYPES", "png,jpg,gif,webp"),

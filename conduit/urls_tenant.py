@@ -1,4 +1,4 @@
-"""URLs of a tenant host: the RealWorld API and the platform extras, all under /api."""
+"""URLs of a tenant host: the RealWorld API and the platform extras under /api, then the Conduit Frontend."""
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("api/schema", SpectacularAPIView.as_view(urlconf="conduit.urls_tenant", custom_settings=TENANT_SCHEMA),
          name="tenant-schema"),
     path("api/docs", SpectacularSwaggerView.as_view(url_name="tenant-schema"), name="tenant-docs"),
+    # Last: the Conduit Frontend (assets, index.html for every client route); never shadows /api.
+    path("", include("spa.urls")),
 ]
 
 handler404 = "conduit.errors.json_404"

@@ -1,0 +1,44 @@
+"""A stand-in build of the Conduit Frontend (the real one is built by make), and a tenant host pointed at it."""
+import pytest
+
+INDEX = """<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <title>Conduit</title>
+    <meta name="description" content="A place to share your knowledge.">
+    <script type="module" crossorigin src="/assets/index-3f2a1b9c.js"></script>
+    <link rel="stylesheet" crossorigin href="/assets/index-77aa01ff.css">
+  </head>
+  <body><div id="app"></div></body>
+</html>
+"""
+SCRIPT = "export const conduit = 1;\n" + "console.log('a long line so that compression is worth it');\n" * 60
+AVATAR = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="16"/></svg>\n'
+
+
+@pytest.fixture
+def dist(tmp_path):
+    """A dist directory shaped like `npm run build`'s output."""
+    root = tmp_path / "dist"
+    (root / "assets").mkdir(parents=True)
+    (root / "index.html").write_text(INDEX)
+    (root / "assets" / "index-3f2a1b9c.js").write_text(SCRIPT)
+    (root / "assets" / "index-77aa01ff.css").write_text("body{margin:0}\n")
+    (root / "default-avatar.svg").write_text(AVATAR)
+    (root / ".vite").mkdir()
+    (root / ".vite" / "manifest.json").write_text("{}")
+    (tmp_path / "secret.txt").write_text("outside the build")
+    return root
+
+
+@pytest.fixture
+def frontend(settings, dist):
+    """Point CONDUIT_FRONTEND_DIR at the stand-in build for this test."""
+    settings.CONDUIT = {**settings.CONDUIT, "FRONTEND_DIR": dist}
+    return dist
+
+
+@pytest.fixture
+def host(make_tenant):
+    return f"{make_tenant().slug}.localhost"
