@@ -6,8 +6,9 @@ PORT   ?= 8000
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: run test install nafka bench lint-deploy clean
+.PHONY: run test install nafka frontend node bench lint-deploy clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,10 +29,31 @@ $(NAFKA_VENV)/.installed:
 
 nafka: $(NAFKA_VENV)/.installed
 
-run: install
+# The Conduit Frontend (frontend/, Node 20+ from the machine): npm ci when the lock file changes, a build when any
+# source changes; Django serves frontend/dist on tenant hosts. Playwright drives Debian's chromium, never its own.
+FRONTEND     := frontend
+FRONTEND_SRC := $(shell find $(FRONTEND)/src $(FRONTEND)/public -type f 2>/dev/null) \
+                $(wildcard $(FRONTEND)/index.html $(FRONTEND)/vite.config.* $(FRONTEND)/tsconfig*.json)
+
+node:
+	@node -e 'const v = +process.versions.node.split(".")[0]; if (v < 20) { console.error(`Node 20+ is needed for frontend/, found $${process.version}`); process.exit(1) }' \
+	  || { echo "install Node.js 20 or newer (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+
+$(FRONTEND)/node_modules/.installed: $(FRONTEND)/package.json $(FRONTEND)/package-lock.json | node
+	cd $(FRONTEND) && npm ci --no-audit --no-fund
+	touch $@
+
+$(FRONTEND)/dist/index.html: $(FRONTEND)/node_modules/.installed $(FRONTEND_SRC)
+	cd $(FRONTEND) && npm run build
+	touch $@
+
+frontend: $(FRONTEND)/dist/index.html
+
+run: install frontend
 	PORT=$(PORT) scripts/run.sh
 
-test: install nafka
+test: install nafka frontend
+	cd $(FRONTEND) && npm test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
@@ -41,4 +63,4 @@ lint-deploy:
 	bash scripts/validate-deploy.sh
 
 clean:
-	rm -rf var staticfiles .pytest_cache
+	rm -rf var staticfiles .pytest_cache $(FRONTEND)/dist

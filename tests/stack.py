@@ -37,6 +37,7 @@ class Stack:
         }
         self.port = None
         self.process = None
+        self.worker = None
         self.session = requests.Session()
 
     def manage(self, *args, check=True, input=None, timeout=300):
@@ -76,14 +77,25 @@ class Stack:
                 time.sleep(0.1)
         raise AssertionError("gunicorn did not start in 60 s")
 
+    def start_worker(self, *args):
+        """`manage.py run_worker` beside the server, as `make run` runs it (output in worker.log); stop() ends it."""
+        self.worker_log = open(self.data_dir / "worker.log", "w")
+        self.worker = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "run_worker", *map(str, args)],
+                                       env=self.env, cwd=ROOT, stdout=self.worker_log, stderr=subprocess.STDOUT)
+        time.sleep(0.5)
+        if self.worker.poll() is not None:
+            raise AssertionError(f"run_worker exited: {(self.data_dir / 'worker.log').read_text()}")
+        return self
+
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.process = None
+        for process in (self.worker, self.process):
+            if process and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        self.process = self.worker = None
 
     def url(self, path):
         return f"http://127.0.0.1:{self.port}{path}"
