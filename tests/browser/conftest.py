@@ -1,0 +1,75 @@
+"""A real Chromium (Debian's /usr/bin/chromium, driven by Playwright) that can reach 127.0.0.1 and nothing else."""
+import os
+import shutil
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = os.environ.get("CONDUIT_TEST_CHROMIUM", "/usr/bin/chromium")
+# Names mapped to loopback for tests that use custom domains; every other name fails to resolve, so a page that
+# needs a CDN (or any public host) cannot load it. Exclusions are checked first: localhost names resolve normally.
+LOOPBACK_NAMES = ("docs.example.test",)
+HOST_RULES = ", ".join([*(f"MAP {name} 127.0.0.1" for name in LOOPBACK_NAMES), "MAP * ~NOTFOUND",
+                        "EXCLUDE 127.0.0.1", "EXCLUDE localhost", "EXCLUDE *.localhost"])
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"needs Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        # executable_path: Playwright drives the system browser and never downloads one of its own.
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            f"--host-resolver-rules={HOST_RULES}", "--proxy-server=direct://", "--no-sandbox",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ])
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class PageLoad:
+    """What a page did: its operations, every request it made, and the ones that failed or left the site."""
+
+    paths: list = field(default_factory=list)
+    requests: list = field(default_factory=list)
+    failed: list = field(default_factory=list)
+    foreign: list = field(default_factory=list)
+    console_errors: list = field(default_factory=list)
+    headers: dict = field(default_factory=dict)  # response headers by URL
+
+
+def load_docs(browser, url, *, block=None, timeout_ms=30_000, ignore_https_errors=False) -> PageLoad:
+    """Open a Swagger UI page and collect the API paths it renders (one per `.opblock`) and its traffic.
+
+    `block`: a URL glob whose requests are aborted (to prove a failing asset shows up in the result)."""
+    site = urlsplit(url).netloc
+    result = PageLoad()
+    context = browser.new_context(ignore_https_errors=ignore_https_errors)
+    page = context.new_page()
+    page.on("request", lambda r: (result.requests.append(r.url),
+                                  urlsplit(r.url).netloc != site and not r.url.startswith("data:")
+                                  and result.foreign.append(r.url)))
+    page.on("requestfailed", lambda r: result.failed.append(f"{r.url} ({r.failure})"))
+    page.on("response", lambda r: (result.headers.__setitem__(r.url, r.headers),
+                                   r.status >= 400 and result.failed.append(f"{r.url} ({r.status})")))
+    page.on("console", lambda m: m.type == "error" and result.console_errors.append(m.text))
+    if block:
+        page.route(block, lambda route: route.abort("internetdisconnected"))
+    try:
+        page.goto(url, wait_until="load", timeout=timeout_ms)
+        try:
+            page.wait_for_selector(".opblock .opblock-summary-path", timeout=timeout_ms)
+        except Exception:  # nothing rendered: the caller sees empty paths and the failed requests
+            pass
+        page.wait_for_load_state("networkidle", timeout=timeout_ms)
+        result.paths = page.eval_on_selector_all(".opblock .opblock-summary-path",
+                                                 "nodes => nodes.map(n => n.dataset.path)")
+    finally:
+        context.close()
+    return result

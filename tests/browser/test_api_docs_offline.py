@@ -1,0 +1,44 @@
+"""/api/docs renders in a real Chromium that can reach 127.0.0.1 only: Swagger UI comes from our own static files."""
+import pytest
+
+from tests.browser.conftest import load_docs
+
+pytestmark = pytest.mark.browser
+
+
+def assert_rendered_offline(load, must_show):
+    assert load.failed == [], load.failed
+    assert load.foreign == [], f"the page reached beyond the site: {load.foreign}"
+    assert set(must_show) <= set(load.paths), load.paths
+    assert any("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle" in u for u in load.requests)
+
+
+def test_tenant_docs_render_offline_on_a_custom_domain(stack, browser):
+    # A custom domain (not *.localhost) is where Swagger UI would call its public validator; it must not.
+    slug = stack.create_tenant(None, "--domain", "docs.example.test")
+    load = load_docs(browser, f"http://docs.example.test:{stack.port}/api/docs")
+    assert_rendered_offline(load, ["/api/articles", "/api/articles/{slug}", "/api/users/login", "/api/profiles/{username}"])
+    assert len(load.paths) >= 19, load.paths  # the RealWorld API's operations, not a fragment
+    stack.tenant(slug, "GET", "/api/health")  # the tenant is still served after the page load
+
+
+def test_tenant_subdomain_docs_render_offline(stack, browser):
+    slug = stack.create_tenant()
+    load = load_docs(browser, f"http://{slug}.localhost:{stack.port}/api/docs")
+    assert_rendered_offline(load, ["/api/articles", "/api/tags"])
+
+
+def test_control_docs_render_offline(stack, browser):
+    load = load_docs(browser, f"http://localhost:{stack.port}/api/docs")
+    assert_rendered_offline(load, ["/api/tenants", "/api/tenants/{slug}"])
+
+
+def test_a_failing_asset_fails_the_check(stack, browser):
+    """The harness itself: with Swagger UI's bundle unreachable, nothing renders and the failure is reported."""
+    slug = stack.create_tenant()
+    load = load_docs(browser, f"http://{slug}.localhost:{stack.port}/api/docs", block="**/swagger-ui-bundle*.js",
+                     timeout_ms=5_000)
+    assert load.paths == []
+    assert any("swagger-ui-bundle" in f for f in load.failed), load.failed
+    with pytest.raises(AssertionError):
+        assert_rendered_offline(load, ["/api/articles"])
