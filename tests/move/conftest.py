@@ -88,6 +88,12 @@ class Site:
             shot["media/" + media_id] = response.content.hex()
         return shot
 
+    def reads(self, paths):
+        """{path: body} of anonymous reads, the snapshot a Hammer compares every read during a move against."""
+        shot = {path: self.get(path) for path in paths}
+        assert shot and all(value for body in shot.values() for value in body.values()), shot  # nothing empty
+        return shot
+
     def get(self, path, token=None):
         response = self.call("GET", path, token)
         assert response.status_code == 200, (path, response.status_code, response.text)
@@ -95,19 +101,36 @@ class Site:
 
 
 class Hammer:
-    """A thread reading a tenant over HTTP until stopped; records every status code."""
+    """A thread reading a tenant over HTTP until stopped; every read must be a 200 whose body equals `expected`.
 
-    def __init__(self, stack, slug, paths):
-        self.stack, self.slug, self.paths = stack, slug, paths
-        self.statuses, self._stop = [], threading.Event()
+    `expected` maps each path to the body read before the move. Anything else — another status, a different body
+    (an empty list is a 200 too), a connection error or an exception in the thread — is recorded as a failure,
+    never lost with a dead thread.
+    """
+
+    def __init__(self, stack, slug, expected):
+        self.stack, self.slug, self.expected = stack, slug, expected
+        self.statuses, self.failures, self.reads = [], [], 0
+        self._stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _read(self, session, path):
+        response = session.get(self.stack.url(path), headers={"Host": f"{self.slug}.localhost"}, timeout=30)
+        self.statuses.append(response.status_code)
+        if response.status_code != 200:
+            self.failures.append((path, response.status_code, response.text[:300]))
+        elif response.json() != self.expected[path]:
+            self.failures.append((path, 200, f"body differs from the snapshot: {response.text[:300]}"))
+        self.reads += 1
 
     def _run(self):
         session = requests.Session()
         while not self._stop.is_set():
-            for path in self.paths:
-                response = session.get(self.stack.url(path), headers={"Host": f"{self.slug}.localhost"}, timeout=30)
-                self.statuses.append(response.status_code)
+            for path in self.expected:
+                try:
+                    self._read(session, path)
+                except Exception as exc:  # recorded, and the reader goes on: a dead thread would hide the rest
+                    self.failures.append((path, None, repr(exc)))
 
     def __enter__(self):
         self.thread.start()
@@ -116,6 +139,12 @@ class Hammer:
     def __exit__(self, *exc):
         self._stop.set()
         self.thread.join(60)
+        assert not self.thread.is_alive(), "the reader thread did not stop"
+
+    def assert_every_read_matched(self, minimum=2):
+        """At least `minimum` reads happened during the move, and each was a 200 with the snapshot's body."""
+        assert not self.failures, self.failures[:5]
+        assert self.reads >= minimum and set(self.statuses) == {200}, (self.reads, sorted(set(self.statuses)))
 
 
 def pg_database_exists(url):

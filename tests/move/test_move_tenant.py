@@ -29,7 +29,7 @@ def test_move_sqlite_to_postgres_and_back_keeps_every_response(stack, pg_target)
     alice = next(t for n, t in site.tokens.items() if n.startswith("alice"))
     target = pg_target()
 
-    with Hammer(stack, site.slug, READ_PATHS) as hammer:
+    with Hammer(stack, site.slug, site.reads(READ_PATHS)) as hammer:
         move = start_move(stack, site.slug, target, CONDUIT_MOVE_PAUSE_AT="copy", CONDUIT_MOVE_PAUSE_SECONDS="2")
         wait_for_pause(move, "copy")
         refused = site.post_article(alice, "written during the move")
@@ -39,7 +39,7 @@ def test_move_sqlite_to_postgres_and_back_keeps_every_response(stack, pg_target)
     assert refused.status_code == 503
     assert refused.headers["Retry-After"] == "30"
     assert "read-only" in refused.json()["errors"]["tenant"][0]
-    assert hammer.statuses and set(hammer.statuses) == {200}, sorted(set(hammer.statuses))
+    hammer.assert_every_read_matched()
     for step in ("[1/6]", "[2/6]", "[3/6]", "[4/6]", "[5/6]", "[6/6]"):
         assert step in output
     assert tenant_row(stack, site.slug)["database"] == target
@@ -54,9 +54,9 @@ def test_move_sqlite_to_postgres_and_back_keeps_every_response(stack, pg_target)
     before = site.snapshot()
 
     back = str(stack.data_dir / "tenants" / f"{site.slug}-back.sqlite3")
-    with Hammer(stack, site.slug, READ_PATHS) as hammer:
+    with Hammer(stack, site.slug, site.reads(READ_PATHS)) as hammer:
         stack.manage("move_tenant", site.slug, "--to", f"sqlite:///{back}", "--yes", "--drop-source")
-    assert set(hammer.statuses) == {200}
+    hammer.assert_every_read_matched()
     assert tenant_row(stack, site.slug)["database"] == f"sqlite:///{back}"
     assert not pg_database_exists(target)
     time.sleep(1.0)
@@ -138,9 +138,9 @@ def test_postgres_to_another_postgres_database_with_a_postgres_control_plane(pg_
     site = Site(pg_stack, pg_stack.create_tenant()).populate(articles=3)
     before = site.snapshot()
     source, target = tenant_row(pg_stack, site.slug)["database"], pg_target()
-    with Hammer(pg_stack, site.slug, READ_PATHS) as hammer:
+    with Hammer(pg_stack, site.slug, site.reads(READ_PATHS)) as hammer:
         pg_stack.manage("move_tenant", site.slug, "--to", target, "--yes", "--drop-source")
-    assert set(hammer.statuses) == {200}
+    hammer.assert_every_read_matched()
     assert tenant_row(pg_stack, site.slug)["database"] == target
     assert not pg_database_exists(source) and pg_database_exists(target)
     time.sleep(1.0)
