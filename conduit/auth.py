@@ -1,23 +1,60 @@
 """JWT auth for the tenant API: a key ring with `kid`s, and tokens bound to their tenant by claim and by key."""
 import hashlib
 import hmac
+import logging
 from functools import lru_cache
 
 import jwt
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.backends import TokenBackend
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 from rest_framework_simplejwt.tokens import AccessToken
 
 from conduit.conf import conduit_settings
+from conduit.logging import current_request_id
+from conduit.messages import MESSAGES
 from tenants.context import current_tenant, current_tenant_slug
 
 TENANT_CLAIM = "tenant"
 SINGLE_SITE = "-"  # the tenant claim when routing is off (one site served from the control database)
+INVALID_TOKEN_CHALLENGE = 'Token error="invalid_token"'
+log = logging.getLogger("conduit.auth")
+
+
+class TokenRejected(TokenError):
+    """A token that fails verification; `reason` names why, for the log only (never the response)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+class InvalidTokenFailed(exceptions.AuthenticationFailed):
+    """401 for a presented token that fails verification; the body is the same whatever `reason` is."""
+
+    def __init__(self, reason: str):
+        super().__init__({"token": [MESSAGES["token_invalid"]]})
+        self.reason = reason
+
+
+def _decode_reason(exc: BaseException) -> str:
+    """Why PyJWT refused a token, from the cause chain simplejwt wraps it in."""
+    while exc is not None:
+        if isinstance(exc, (jwt.ExpiredSignatureError, ExpiredTokenError)):
+            return "expired"
+        if isinstance(exc, jwt.InvalidSignatureError):
+            return "bad_signature"
+        if isinstance(exc, jwt.InvalidAlgorithmError):
+            return "bad_algorithm"
+        if isinstance(exc, jwt.DecodeError):
+            return "malformed"
+        if isinstance(exc, jwt.InvalidTokenError):
+            return f"invalid_claims:{type(exc).__name__}"
+        exc = exc.__cause__
+    return "invalid"
 
 
 def parse_key_ring(value: str, secret_key: str) -> dict[str, str]:
@@ -73,15 +110,23 @@ class TenantAccessToken(AccessToken):
             try:
                 kid = jwt.get_unverified_header(self.token).get("kid")
             except jwt.InvalidTokenError as exc:
-                raise TokenError(_("Token is invalid")) from exc
+                raise TokenRejected("malformed") from exc
             if kid not in ring:
-                raise TokenError(_("Token key is unknown"))
+                raise TokenRejected("unknown_kid")  # never issued here, or its key was retired by a rotation
         return tenant_backend(kid, ring[kid], _site_key())
+
+    def __init__(self, token=None, verify=True):
+        try:
+            super().__init__(token, verify=verify)
+        except TokenRejected:
+            raise
+        except TokenError as exc:
+            raise TokenRejected(_decode_reason(exc)) from exc
 
     def verify(self):
         super().verify()
         if self.payload.get(TENANT_CLAIM) != (current_tenant_slug() or SINGLE_SITE):
-            raise TokenError(_("Token belongs to another site"))
+            raise TokenRejected("wrong_tenant")
 
     @classmethod
     def for_user(cls, user):
@@ -101,22 +146,44 @@ def token_for(user) -> str:
 
 
 class TenantJWTAuthentication(JWTAuthentication):
-    """`Authorization: Token <jwt>` (or `Bearer`), valid only on the tenant that issued it."""
+    """`Authorization: Token <jwt>` (or `Bearer`), valid only on the tenant that issued it.
+
+    Every way a presented token can fail raises `InvalidTokenFailed` with one body, and logs its reason at DEBUG
+    with the request id; the tenant-API base decides whether that is a 401 or an anonymous answer.
+    """
 
     def authenticate_header(self, request):
         return 'Token realm="api"'
 
+    def authenticate(self, request):
+        try:
+            return super().authenticate(request)
+        except InvalidTokenFailed as exc:
+            self._log_rejection(exc.reason)
+            raise
+        except exceptions.AuthenticationFailed as exc:  # a malformed Authorization header ("Token" and no value)
+            self._log_rejection("bad_header")
+            raise InvalidTokenFailed("bad_header") from exc
+
     def get_validated_token(self, raw_token):
         try:
             return TenantAccessToken(raw_token)
+        except TokenRejected as exc:
+            raise InvalidTokenFailed(exc.reason) from exc
         except TokenError as exc:
-            raise exceptions.AuthenticationFailed({"token": [str(exc.args[0])]}) from exc
+            raise InvalidTokenFailed("invalid") from exc
 
     def get_user(self, validated_token):
         try:
             return super().get_user(validated_token)
         except exceptions.AuthenticationFailed as exc:
-            raise exceptions.AuthenticationFailed({"token": ["is invalid"]}) from exc
+            code = exc.get_codes() if isinstance(exc.get_codes(), str) else ""
+            reason = {"user_not_found": "unknown_user", "user_inactive": "inactive_user"}.get(code, "no_user_claim")
+            raise InvalidTokenFailed(reason) from exc
+
+    @staticmethod
+    def _log_rejection(reason):
+        log.debug("token rejected: %s", reason, extra={"reason": reason, "request_id": current_request_id()})
 
 
 class TenantJWTScheme(OpenApiAuthenticationExtension):

@@ -4,6 +4,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from conduit.messages import MESSAGES
+
 
 def _flatten(detail, field="body"):
     if isinstance(detail, dict):
@@ -39,16 +41,16 @@ def error_response(status_code, field, message):
 
 
 def json_404(request, exception=None):
-    return JsonResponse({"errors": {"body": ["Not found."]}}, status=404)
+    return JsonResponse({"errors": {"body": [MESSAGES["route_not_found"]]}}, status=404)
 
 
 def json_500(request):
-    return JsonResponse({"errors": {"body": ["Internal server error."]}}, status=500)
+    return JsonResponse({"errors": {"body": [MESSAGES["server_error"]]}}, status=500)
 
 
 def json_400(request, exception=None):
-    return JsonResponse({"errors": {"body": ["Bad request."]}}, status=400)
+    return JsonResponse({"errors": {"body": [MESSAGES["bad_request"]]}}, status=400)
 
 
 def json_403(request, exception=None):
-    return JsonResponse({"errors": {"body": ["Forbidden."]}}, status=403)
+    return JsonResponse({"errors": {"body": [MESSAGES["route_forbidden"]]}}, status=403)

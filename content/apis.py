@@ -1,5 +1,6 @@
 """The RealWorld tenant API: one API class per operation, on a shared `TenantApi` base."""
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -8,24 +9,31 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from conduit.auth import TenantJWTAuthentication
+from conduit.auth import INVALID_TOKEN_CHALLENGE, InvalidTokenFailed, TenantJWTAuthentication
 from conduit.errors import error_response
+from conduit.messages import MESSAGES
 from content import selectors, services
 from content.models import Article
 from content.selectors import NotFound
 from content.serializers import (
-    ArticleListItemOut, ArticleOut, CommentOut, ProfileOut, TagList, Text, article_out, comment_out, profile_out,
+    ArticleListItemOut, ArticleOut, Choice, CommentOut, Input, ProfileOut, TagList, Text, article_out, comment_out,
+    profile_out,
 )
 from content.services import Conflict, Forbidden, Invalid
 
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "is too large"
+    default_detail = MESSAGES["too_large"]
 
 
 class TenantApi(APIView):
-    """Base of every tenant API view: token auth, JSON bodies, no CSRF, domain errors as RealWorld 4xx JSON."""
+    """Base of every tenant API view: token auth, JSON bodies, no CSRF, domain errors as RealWorld 4xx JSON.
+
+    A presented token that fails verification (garbage, bad signature, retired key, expired, another site's, user
+    gone) is a 401 where the view needs a user; where it does not, the request is answered as if it carried no
+    token, with `WWW-Authenticate: Token error="invalid_token"` telling the client to refresh or log out.
+    """
 
     authentication_classes = [TenantJWTAuthentication]
     permission_classes = [AllowAny]
@@ -39,22 +47,46 @@ class TenantApi(APIView):
         except ValueError:
             too_big = True
         if too_big:
-            raise PayloadTooLarge({"body": ["is too large"]})
+            raise PayloadTooLarge({"body": [MESSAGES["too_large"]]})
         super().initial(request, *args, **kwargs)
+
+    def perform_authentication(self, request):
+        try:
+            request.user
+        except InvalidTokenFailed:
+            if not self._anonymous_allowed(request):
+                raise
+            request.user, request.auth = AnonymousUser(), None  # exactly what no token gives
+            request.invalid_token = True
+
+    def _anonymous_allowed(self, request):
+        """Would this request pass the view's permissions with no user? (Permissions decide, not each view.)"""
+        request.user, request.auth = AnonymousUser(), None
+        return all(permission.has_permission(request, self) for permission in self.get_permissions())
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(request, "invalid_token", False):
+            response["WWW-Authenticate"] = INVALID_TOKEN_CHALLENGE
+        return response
 
     def handle_exception(self, exc):
         if isinstance(exc, NotFound):
-            return error_response(status.HTTP_404_NOT_FOUND, exc.resource, "not found")
+            return error_response(status.HTTP_404_NOT_FOUND, exc.resource, MESSAGES["not_found"])
         if isinstance(exc, Forbidden):
-            return error_response(status.HTTP_403_FORBIDDEN, exc.resource, "forbidden")
+            return error_response(status.HTTP_403_FORBIDDEN, exc.resource, MESSAGES["forbidden"])
         if isinstance(exc, Conflict):
             return error_response(status.HTTP_409_CONFLICT, exc.field, exc.message)
         if isinstance(exc, Invalid):
             return error_response(status.HTTP_422_UNPROCESSABLE_ENTITY, exc.field, exc.message)
         if isinstance(exc, DjangoValidationError):
             exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages})
+        if isinstance(exc, InvalidTokenFailed):  # the view needs a user (see perform_authentication)
+            response = super().handle_exception(exc)
+            response["WWW-Authenticate"] = f'{self.get_authenticate_header(self.request)}, error="invalid_token"'
+            return response
         if isinstance(exc, exceptions.NotAuthenticated):
-            response = error_response(status.HTTP_401_UNAUTHORIZED, "token", "is missing")
+            response = error_response(status.HTTP_401_UNAUTHORIZED, "token", MESSAGES["token_missing"])
             response["WWW-Authenticate"] = self.get_authenticate_header(self.request)
             return response
         return super().handle_exception(exc)
@@ -82,7 +114,7 @@ ARTICLES_RESPONSE = inline_serializer(
     name="MultipleArticlesResponse",
     fields={"articles": ArticleListItemOut(many=True), "articlesCount": serializers.IntegerField()},
 )
-STATUS = serializers.ChoiceField(choices=Article.Status.values, required=False)
+STATUS = Choice(choices=Article.Status.values, required=False)
 
 
 class ProfileApi(TenantApi):
@@ -119,16 +151,16 @@ def query_int(params, name, default, low, high):
     try:
         value = int(raw)
     except ValueError:
-        raise exceptions.ValidationError({name: ["must be an integer"]}) from None
+        raise exceptions.ValidationError({name: [MESSAGES["not_an_integer"]]}) from None
     if not low <= value <= high:
-        raise exceptions.ValidationError({name: [f"must be between {low} and {high}"]})
+        raise exceptions.ValidationError({name: [MESSAGES["between"].format(low=low, high=high)]})
     return value
 
 
 def query_text(params, name):
     value = params.get(name, "")
     if len(value) > 200 or "\x00" in value:
-        raise exceptions.ValidationError({name: ["is invalid"]})
+        raise exceptions.ValidationError({name: [MESSAGES["invalid"]]})
     return value or None
 
 
@@ -145,8 +177,8 @@ FILTER_PARAMS = [
 class ArticleListCreateApi(TenantApi):
     """Recent published articles, filtered and paged; or create an article (a draft with `status: draft`)."""
 
-    class NewArticleRequest(serializers.Serializer):
-        class NewArticle(serializers.Serializer):
+    class NewArticleRequest(Input):
+        class NewArticle(Input):
             title = Text(max_length=255)
             description = Text(max_length=1000)
             body = Text()
@@ -199,8 +231,8 @@ def article_response(article, user):
 class ArticleDetailApi(TenantApi):
     """One article by slug (its author also sees it as a draft); update or delete it (author only)."""
 
-    class UpdateArticleRequest(serializers.Serializer):
-        class UpdateArticle(serializers.Serializer):
+    class UpdateArticleRequest(Input):
+        class UpdateArticle(Input):
             title = Text(max_length=255, required=False)
             description = Text(max_length=1000, required=False)
             body = Text(required=False)
@@ -250,8 +282,8 @@ class ArticleFavoriteApi(AuthenticatedApi):
 class CommentListCreateApi(TenantApi):
     """Comments of an article; add one."""
 
-    class NewCommentRequest(serializers.Serializer):
-        class NewComment(serializers.Serializer):
+    class NewCommentRequest(Input):
+        class NewComment(Input):
             body = Text()
 
         comment = NewComment()

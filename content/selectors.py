@@ -186,7 +186,8 @@ def _items(rows, tags, *, user, body=False) -> list[dict]:
             "updatedAt": iso(_when(updated)),
             "favorited": pk in favorited,
             "favoritesCount": favorites_count,
-            "author": {"username": username, "bio": bio, "image": image, "following": author_id in following},
+            "author": {"username": username, "bio": bio or None, "image": image or None,
+                       "following": author_id in following},
             "status": status,
             "publishedAt": iso(_when(published)) if published else None,
         }

@@ -5,6 +5,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.text import slugify
 
+from conduit.messages import MESSAGES
 from content.models import Article, Comment, Favorite, Follow, Tag
 from tenants.db import tenant_atomic
 
@@ -22,7 +23,7 @@ class Forbidden(Exception):
 class Conflict(Exception):
     """A unique value is already taken."""
 
-    def __init__(self, field: str, message: str = "has already been taken"):
+    def __init__(self, field: str, message: str = MESSAGES["taken"]):
         super().__init__(f"{field} {message}")
         self.field = field
         self.message = message
@@ -136,7 +137,7 @@ def comment_delete(*, comment: Comment, user) -> None:
 
 def profile_follow(*, follower, followee) -> None:
     if follower.pk == followee.pk:
-        raise Invalid("profile", "cannot follow yourself")
+        raise Invalid("profile", MESSAGES["cannot_follow_self"])
     with tenant_atomic():
         Follow.objects.get_or_create(follower=follower, followee=followee)
 

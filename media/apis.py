@@ -11,9 +11,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conduit.errors import error_response
+from conduit.messages import MESSAGES
 from content.apis import PayloadTooLarge, TenantApi
+from content.serializers import Integer
 from media.selectors import media_file_url, media_get, media_list
-from media.services import MediaForbidden, MediaStorageUnavailable, media_create, media_delete
+from media.services import (
+    MediaForbidden, MediaOutsideTenant, MediaStorageUnavailable, media_create, media_delete, media_tenant_key,
+)
 from media.storage import is_local, media_storage
 from media.uploads import MediaUploadGuard
 from media.validation import MediaRejected, human, largest_limit
@@ -57,10 +61,20 @@ def media_out(media, request) -> dict:
 
 
 def get_or_404(media_id):
+    """The media item, if it exists on this tenant and its key lies under this tenant's prefix."""
     media = media_get(media_id=media_id)
     if media is None:
         raise MediaNotFound()
+    media_tenant_key(media)
     return media
+
+
+def in_tenant(media) -> bool:
+    try:
+        media_tenant_key(media)
+    except MediaOutsideTenant:
+        return False
+    return True
 
 
 class MediaApi(TenantApi):
@@ -75,8 +89,8 @@ class MediaApi(TenantApi):
             return error_response(status.HTTP_403_FORBIDDEN, "media", str(exc))
         if isinstance(exc, MediaStorageUnavailable):
             return error_response(status.HTTP_503_SERVICE_UNAVAILABLE, "file", str(exc))
-        if isinstance(exc, MediaNotFound):
-            return error_response(status.HTTP_404_NOT_FOUND, "media", "not found")
+        if isinstance(exc, (MediaNotFound, MediaOutsideTenant)):
+            return error_response(status.HTTP_404_NOT_FOUND, "media", MESSAGES["not_found"])
         return super().handle_exception(exc)
 
 
@@ -84,8 +98,8 @@ class MediaListCreateApi(MediaApi):
     parser_classes = [MultiPartParser]
 
     class FilterSerializer(serializers.Serializer):
-        limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
-        offset = serializers.IntegerField(min_value=0, max_value=2**31, default=0)
+        limit = Integer(min_value=1, max_value=100, default=20)
+        offset = Integer(min_value=0, max_value=2**31, default=0)
 
     def initial(self, request, *args, **kwargs):
         if request.method != "POST":
@@ -97,7 +111,7 @@ class MediaListCreateApi(MediaApi):
         except ValueError:
             length = -1
         if length < 0 or length > largest_limit() + MULTIPART_OVERHEAD:
-            raise PayloadTooLarge({"file": [f"the upload is larger than the {human(largest_limit())} limit."]})
+            raise PayloadTooLarge({"file": [MESSAGES["upload_too_large"].format(limit=human(largest_limit()))]})
 
     @extend_schema(operation_id="ListMedia", tags=["Media"], parameters=[FilterSerializer],
                    responses={200: MEDIA_LIST_RESPONSE, 401: ERRORS[401]})
@@ -105,7 +119,7 @@ class MediaListCreateApi(MediaApi):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         items, count = media_list(owner=request.user, **filters.validated_data)
-        return Response({"media": [media_out(m, request) for m in items], "mediaCount": count})
+        return Response({"media": [media_out(m, request) for m in items if in_tenant(m)], "mediaCount": count})
 
     @extend_schema(operation_id="UploadMedia", tags=["Media"], request=UPLOAD_REQUEST, responses={
         201: MEDIA_RESPONSE, 401: ERRORS[401], 413: OpenApiResponse(description="over the kind's size limit"),
@@ -116,7 +130,7 @@ class MediaListCreateApi(MediaApi):
         request.upload_handlers.insert(0, MediaUploadGuard(request))
         upload = request.FILES.get("file")
         if upload is None:
-            return error_response(422, "file", "is required: send the file as the multipart/form-data field 'file'.")
+            return error_response(422, "file", MESSAGES["file_required"])
         media = media_create(owner=request.user, upload=upload)
         return Response({"media": media_out(media, request)}, status=status.HTTP_201_CREATED)
 
@@ -143,11 +157,11 @@ class MediaFileApi(MediaApi):
         (200, "*/*"): OpenApiTypes.BINARY, 302: OpenApiResponse(description="to a presigned URL"), 404: ERRORS[404]})
     def get(self, request, media_id):
         media = get_or_404(media_id)
-        storage = media_storage()
+        key, storage = media_tenant_key(media), media_storage()
         if not is_local(storage):
-            return HttpResponseRedirect(storage.url(media.key))
+            return HttpResponseRedirect(storage.url(key))
         try:
-            handle = storage.open(media.key)
+            handle = storage.open(key)
         except FileNotFoundError:  # the row outlived its file (e.g. removed by hand): gone, not a server error
             raise MediaNotFound() from None
         response = FileResponse(handle, content_type=media.content_type)

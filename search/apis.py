@@ -7,7 +7,7 @@ from rest_framework.response import Response
 
 from conduit.metrics import SEARCH_LATENCY
 from content.apis import TenantApi
-from content.serializers import ArticleListItemOut
+from content.serializers import ArticleListItemOut, Choice, Integer, Text
 from content.selectors import NotFound
 from search import engine
 from search.backends import get_backend
@@ -47,12 +47,12 @@ class SearchApi(TenantApi):
     """Published articles of this site matching a query: by words (BM25), by meaning, or both (hybrid)."""
 
     class InputSerializer(serializers.Serializer):
-        q = serializers.CharField(max_length=MAX_QUERY_LENGTH)
-        mode = serializers.ChoiceField(choices=engine.MODES, default="hybrid")
-        tag = serializers.CharField(max_length=100, required=False)
-        author = serializers.CharField(max_length=150, required=False)
-        limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
-        offset = serializers.IntegerField(min_value=0, max_value=10_000, default=0)
+        q = Text(max_length=MAX_QUERY_LENGTH)
+        mode = Choice(choices=engine.MODES, default="hybrid")
+        tag = Text(max_length=100, required=False)
+        author = Text(max_length=150, required=False)
+        limit = Integer(min_value=1, max_value=100, default=20)
+        offset = Integer(min_value=0, max_value=10_000, default=0)
 
     @extend_schema(operation_id="SearchArticles", tags=["Search"], parameters=[InputSerializer],
                    responses={200: SEARCH_RESPONSE, 422: None})
@@ -80,7 +80,7 @@ class RelatedArticlesApi(TenantApi):
     """Published articles nearest in meaning to one article (itself excluded)."""
 
     class InputSerializer(serializers.Serializer):
-        limit = serializers.IntegerField(min_value=1, max_value=20, default=5)
+        limit = Integer(min_value=1, max_value=20, default=5)
 
     @extend_schema(operation_id="GetRelatedArticles", tags=["Search"], parameters=[InputSerializer],
                    responses={200: RELATED_RESPONSE, 404: None, 422: None})

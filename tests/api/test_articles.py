@@ -16,7 +16,7 @@ def test_create_article(site, alice):
     assert article["tagList"] == ["dragons", "z"]
     assert ISO.match(article["createdAt"]) and ISO.match(article["updatedAt"]) and ISO.match(article["publishedAt"])
     assert (article["favorited"], article["favoritesCount"], article["status"]) == (False, 0, "published")
-    assert article["author"] == {"username": alice["username"], "bio": "", "image": None, "following": False}
+    assert article["author"] == {"username": alice["username"], "bio": None, "image": None, "following": False}
     assert site.get(f"/api/articles/{article['slug']}").json()["article"]["body"] == "You have to believe"
 
 

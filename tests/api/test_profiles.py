@@ -5,7 +5,7 @@ from tests.api.conftest import assert_error
 def test_profile(site, alice):
     response = site.get(f"/api/profiles/{alice['username']}")
     assert response.status_code == 200
-    assert response.json() == {"profile": {"username": alice["username"], "bio": "", "image": None,
+    assert response.json() == {"profile": {"username": alice["username"], "bio": None, "image": None,
                                            "following": False}}
     assert_error(site.get("/api/profiles/nobody-here"), 404, "profile")
 
