@@ -244,6 +244,7 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "conduit.access": {"level": env("ACCESS_LOG_LEVEL", "INFO")},
+        "conduit.auth": {"level": env("AUTH_LOG_LEVEL", env("LOG_LEVEL", "INFO"))},  # DEBUG: why tokens are rejected
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
     },
