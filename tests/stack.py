@@ -32,6 +32,7 @@ class Stack:
             "PYTHONPATH": str(ROOT),
             "HF_HUB_OFFLINE": "1",
             "LOG_LEVEL": "WARNING",
+            "AUTH_LOG_LEVEL": "DEBUG",  # token rejection reasons, which tests/api assert on
             "CONDUIT_STATIC_ROOT": str(self.data_dir / "static"),
             **{k: str(v) for k, v in env.items()},
         }
