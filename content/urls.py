@@ -1,6 +1,6 @@
 from django.urls import path
 
-from content import apis
+from content import apis, drafts
 
 urlpatterns = [
     path("profiles/<str:username>", apis.ProfileApi.as_view(), name="profile"),
@@ -12,4 +12,5 @@ urlpatterns = [
     path("articles/<str:slug>/comments", apis.CommentListCreateApi.as_view(), name="article-comments"),
     path("articles/<str:slug>/comments/<int:id>", apis.CommentDeleteApi.as_view(), name="article-comment"),
     path("tags", apis.TagListApi.as_view(), name="tags"),
+    path("user/drafts", drafts.UserDraftsApi.as_view(), name="user-drafts"),
 ]

@@ -1,0 +1,98 @@
+import { useState } from 'preact/hooks';
+import { api, errorMessages } from '../api';
+import { signIn } from '../auth';
+import { ErrorList } from '../components';
+import { useTitle } from '../hooks';
+import { navigate } from '../router';
+
+export function AuthPage({ mode }: { mode: 'login' | 'register' }) {
+  const register = mode === 'register';
+  useTitle(register ? 'Sign up' : 'Sign in');
+  const [username, setUsername] = useState('');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    const missing: string[] = [];
+    if (register && !username.trim()) missing.push("username can't be blank");
+    if (!email.trim()) missing.push("email can't be blank");
+    if (!password) missing.push("password can't be blank");
+    if (missing.length) return setErrors(missing);
+    setBusy(true);
+    setErrors([]);
+    try {
+      const { user } = register
+        ? await api.register(username.trim(), email.trim(), password)
+        : await api.login(email.trim(), password);
+      if (!user || !user.token) throw new Error('no user');
+      signIn(user);
+      navigate('/');
+    } catch (err) {
+      setErrors(errorMessages(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div class="auth-page">
+      <div class="container page">
+        <div class="row">
+          <div class="col-md-6 offset-md-3 col-xs-12">
+            <h1 class="text-xs-center">{register ? 'Sign up' : 'Sign in'}</h1>
+            <p class="text-xs-center">
+              {register ? <a href="/login">Have an account?</a> : <a href="/register">Need an account?</a>}
+            </p>
+            <ErrorList errors={errors} />
+            <form onSubmit={submit} noValidate>
+              {register && (
+                <fieldset class="form-group">
+                  <input
+                    class="form-control form-control-lg"
+                    type="text"
+                    name="username"
+                    placeholder="Username"
+                    aria-label="Username"
+                    autocomplete="username"
+                    value={username}
+                    onInput={e => setUsername(e.currentTarget.value)}
+                  />
+                </fieldset>
+              )}
+              <fieldset class="form-group">
+                <input
+                  class="form-control form-control-lg"
+                  type="email"
+                  name="email"
+                  placeholder="Email"
+                  aria-label="Email"
+                  autocomplete="email"
+                  value={email}
+                  onInput={e => setEmail(e.currentTarget.value)}
+                />
+              </fieldset>
+              <fieldset class="form-group">
+                <input
+                  class="form-control form-control-lg"
+                  type="password"
+                  name="password"
+                  placeholder="Password"
+                  aria-label="Password"
+                  autocomplete={register ? 'new-password' : 'current-password'}
+                  value={password}
+                  onInput={e => setPassword(e.currentTarget.value)}
+                />
+              </fieldset>
+              <button class="btn btn-lg btn-primary pull-xs-right" type="submit" disabled={busy}>
+                {register ? 'Sign up' : 'Sign in'}
+              </button>
+            </form>
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
