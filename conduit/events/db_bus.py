@@ -103,9 +103,11 @@ class DbConsumer(Consumer):
             last[partition] = max(offset, last.get(partition, 0))
         with transaction.atomic(using="default"):
             for partition, offset in last.items():
-                ConsumerOffset.objects.filter(group=self.group, partition=partition, owner=self.member).update(
-                    offset=offset, owner="", leased_until=None
-                )
+                # Only the lease holder moves an offset, and only forward: a member that stalled, lost its lease
+                # and leased the partition again must not rewind it with the batch it held before the stall.
+                ConsumerOffset.objects.filter(
+                    group=self.group, partition=partition, owner=self.member, offset__lt=offset
+                ).update(offset=offset, owner="", leased_until=None)
 
     def close(self) -> None:
         ConsumerOffset.objects.filter(group=self.group, owner=self.member).update(owner="", leased_until=None)

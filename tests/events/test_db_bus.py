@@ -24,18 +24,46 @@ def test_publish_consume_commit_and_lag(db):
     assert bus.lag(group="other") == 30  # groups are independent
 
 
+def _offsets(group="g"):
+    return dict(ConsumerOffset.objects.filter(group=group).values_list("partition", "offset"))
+
+
 def test_uncommitted_batch_is_redelivered_after_the_lease(db):
     bus = DbBus()
     bus.publish(_events(5))
     first = bus.consumer(group="g", member="w1")
-    assert len(first.poll(max_events=10, timeout=1)) == 5
+    stale = first.poll(max_events=10, timeout=1)
+    assert len(stale) == 5
     second = bus.consumer(group="g", member="w2")
     assert second.poll(max_events=10, timeout=0.05) == []  # leased by w1
     ConsumerOffset.objects.filter(owner="w1").update(leased_until="2000-01-01T00:00:00Z")  # w1 died
     again = second.poll(max_events=10, timeout=1)
     assert len(again) == 5
-    first.commit([])  # a stale member cannot move the offset or steal back
+    before = _offsets()
+    first.commit(stale)  # w1 wakes up and commits the batch it was given: the partition is w2's now
+    assert _offsets() == before and bus.lag(group="g") == 5
+    assert ConsumerOffset.objects.get(partition=stale[0].position[0]).owner == "w2"  # w2 keeps its lease
     second.commit(again)
+    assert bus.lag(group="g") == 0
+
+
+def test_a_stale_commit_never_moves_the_offset_back(db):
+    """A member that lost its lease, then leased the partition again, commits its old batch: no rewind."""
+    bus = DbBus()
+    first, second = bus.consumer(group="g", member="w1"), bus.consumer(group="g", member="w2")
+    bus.publish(_events(5))
+    stale = first.poll(max_events=10, timeout=1)
+    ConsumerOffset.objects.filter(owner="w1").update(leased_until="2000-01-01T00:00:00Z")  # w1 stalls
+    second.commit(second.poll(max_events=10, timeout=1))
+    bus.publish(_events(3))
+    second.commit(second.poll(max_events=10, timeout=1))  # the log moved on without w1
+    bus.publish(_events(2))
+    current = first.poll(max_events=10, timeout=1)  # w1 is back and leases the partition again
+    assert len(current) == 2
+    before = _offsets()
+    first.commit(stale)  # ...then commits the batch from before its stall
+    assert _offsets() == before and bus.lag(group="g") == 2
+    first.commit(current)
     assert bus.lag(group="g") == 0
 
 
