@@ -21,6 +21,25 @@ class MediaStorageUnavailable(Exception):
     """The storage refused or could not be reached; the upload was not kept."""
 
 
+class MediaOutsideTenant(Exception):
+    """The row names a key outside `<current-tenant-slug>/`: never read, never deleted (answered as not found)."""
+
+
+def media_tenant_key(media: Media) -> str:
+    """The row's key, if it is a plain path under the current tenant's prefix (tenancy rule 5); else refuse.
+
+    Defence in depth: however a bad row got here (an import, a hand edit), it never reaches another tenant's bytes.
+    """
+    tenant, key = require_tenant(), media.key or ""
+    parts = key.split("/")
+    if (parts[0] != tenant.slug or len(parts) < 2 or any(p in ("", ".", "..") for p in parts[1:])
+            or any(c in key for c in "\\\x00")):
+        logger.warning("media: row %s of tenant %s names key %r outside the tenant's prefix; refused",
+                       media.pk, tenant.slug, key)
+        raise MediaOutsideTenant(f"media {media.pk} is not stored under this tenant")
+    return key
+
+
 def media_key(*, tenant_slug: str, user_id: int, extension: str) -> str:
     """`<tenant-slug>/<user-id>/<random>.<ext>`: namespaced by tenant (tenancy rule 5) and unguessable."""
     return f"{tenant_slug}/{user_id}/{secrets.token_urlsafe(24)}.{extension}"
@@ -49,9 +68,9 @@ def media_create(*, owner, upload) -> Media:
 
 def media_delete(*, media: Media, user) -> None:
     """Owner only; the stored file is removed once the row's deletion has committed."""
+    key = media_tenant_key(media)
     if media.owner_id != user.pk:
         raise MediaForbidden("only the owner can delete this media.")
-    key = media.key
     with tenant_atomic():
         media.delete()
         tenant_on_commit(lambda: _storage_delete(key))
