@@ -1,19 +1,84 @@
-"""Operators' admin: tenants with lifecycle actions (through the audited services), domains, audit log."""
+"""Operators' admin: tenants (created and changed through the audited services), domains, audit log, moves."""
+import re
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.http.request import split_domain_port
 from django.urls import reverse
 from django.utils.html import format_html
 
 from tenants.apis import request_actor
 from tenants.models import AuditLog, Domain, Tenant, TenantMove
 from tenants.provisioning import redact
-from tenants.services import TenantError, tenant_delete, tenant_resume, tenant_suspend
+from tenants.services import (TenantError, tenant_create, tenant_delete, tenant_resume, tenant_suspend,
+                              validate_domain)
 from tenants.transfer.moving import move_latest, move_start
+
+
+class DomainForm(forms.ModelForm):
+    """A domain is checked by the service's own validator (hostname, not the platform's, not taken)."""
+
+    class Meta:
+        model = Domain
+        fields = ["tenant", "domain", "is_primary"]
+
+    def clean_domain(self):
+        value = self.cleaned_data["domain"]
+        if self.instance.pk and value.strip().lower().rstrip(".") == self.instance.domain:
+            return self.instance.domain  # unchanged: it is "already registered" to this very tenant
+        try:
+            return validate_domain(value)
+        except TenantError as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
 
 class DomainInline(admin.TabularInline):
     model = Domain
+    form = DomainForm
     extra = 0
+
+
+class TenantCreateForm(forms.ModelForm):
+    """Adding a tenant is the form's job: clean() runs tenant_create, so the service's errors show on the form."""
+
+    slug = forms.CharField(max_length=63, help_text=f"Lowercase letters, digits and hyphens; the site is served at "
+                                                    f"&lt;slug&gt;.{settings.BASE_DOMAIN}.")
+    name = forms.CharField(max_length=200, required=False, help_text="Shown to readers; defaults to the slug.")
+    domains = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Optional custom domains, one per line (or comma-separated); the first is the primary one.")
+    database_url = forms.CharField(
+        label="Database URL", required=False, max_length=500, widget=forms.TextInput(attrs={"size": 80}),
+        help_text="Optional: an empty PostgreSQL database or a new SQLite file. Empty: the platform's default "
+                  "(CONDUIT_TENANT_DATABASE_URL), cloned from the migrated template.")
+
+    class Meta:
+        model = Tenant
+        fields = ["slug", "name"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        domains = [d for d in re.split(r"[\s,]+", data.get("domains", "")) if d]
+        try:
+            tenant = tenant_create(slug=data["slug"], name=data.get("name", ""), domains=domains,
+                                   database_url=data.get("database_url") or None, actor=request_actor(self.request))
+        except TenantError as exc:
+            self.add_error(exc.field if exc.field in self.fields else None, str(exc))
+            return data
+        self.instance = tenant  # the admin saves nothing more: the service registered and audited it
+        return {**data, "slug": tenant.slug, "name": tenant.name}
+
+
+def tenant_site_urls(tenant, request):
+    """The tenant's addresses as the operator reaches them: the admin's scheme and port, each of its hosts."""
+    port = split_domain_port(request.get_host())[1]
+    suffix = f":{port}" if port else ""
+    hosts = [f"{tenant.slug}.{settings.BASE_DOMAIN}",
+             *(d.domain for d in sorted(tenant.domains.all(), key=lambda d: (not d.is_primary, d.domain)))]
+    return [f"{request.scheme}://{host}{suffix}/" for host in hosts]
 
 
 def _lifecycle_action(service, label):
@@ -35,8 +100,8 @@ class TenantAdmin(admin.ModelAdmin):
     list_display = ["slug", "name", "status", "read_only", "database", "schema_version", "created_at"]
     list_filter = ["status", "read_only"]
     search_fields = ["slug", "name", "domains__domain"]
-    readonly_fields = ["slug", "status", "database_url", "read_only", "schema_version", "migrated_at",
-                       "created_at", "updated_at", "last_move"]
+    change_fields = ["slug", "name", "status", "database", "read_only", "last_move", "schema_version", "migrated_at",
+                     "created_at", "updated_at"]
     inlines = [DomainInline]
     actions = [
         _lifecycle_action(tenant_suspend, "Suspend"),
@@ -52,8 +117,31 @@ class TenantAdmin(admin.ModelAdmin):
     def last_move(self, obj):
         return move_summary(obj)
 
-    def has_add_permission(self, request):
-        return False  # created with create_tenant or the control API, which provision the database
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = TenantCreateForm
+        form = super().get_form(request, obj, **kwargs)
+        form.request = request
+        return form
+
+    def get_fields(self, request, obj=None):
+        return ["slug", "name", "domains", "database_url"] if obj is None else self.change_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else [f for f in self.change_fields if f != "name"]
+
+    def get_inlines(self, request, obj):
+        return [] if obj is None else self.inlines  # on "add", domains are a field of the service's form
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+        # on "add" the form's clean() already created, registered and audited the tenant through tenant_create
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["tenant_sites"] = tenant_site_urls(obj, request)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False  # purge is a deliberate command-line or API action
@@ -61,6 +149,7 @@ class TenantAdmin(admin.ModelAdmin):
 
 @admin.register(Domain)
 class DomainAdmin(admin.ModelAdmin):
+    form = DomainForm
     list_display = ["domain", "tenant", "is_primary"]
     search_fields = ["domain", "tenant__slug"]
 
