@@ -16,6 +16,7 @@ from tests.stack import ROOT
 
 pytestmark = pytest.mark.slow
 TOPIC = "conduit.test"
+POLL_TIMEOUT = 30.0
 
 
 @pytest.fixture
@@ -52,8 +53,10 @@ def test_produce_consume_in_a_group_commit_and_lag(broker):
         assert bus.lag(group="indexers") == 0
         bus.publish(_events(1))
         started = time.monotonic()
-        assert len(consumer.poll(max_events=100, timeout=5)) == 1
-        assert time.monotonic() - started < 1  # one event does not wait for a full batch or the timeout
+        assert len(consumer.poll(max_events=100, timeout=POLL_TIMEOUT)) == 1
+        # One event does not wait for a full batch or the timeout: a poll that waited would take POLL_TIMEOUT. The
+        # bound is half of it, not a latency figure, so a loaded machine cannot turn this red.
+        assert time.monotonic() - started < POLL_TIMEOUT / 2
     finally:
         consumer.close()
     assert bus.check()["brokers"] == 1
