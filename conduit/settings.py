@@ -150,7 +150,35 @@ CONDUIT = {
     "WORKER_MAX_ATTEMPTS": int(env("CONDUIT_WORKER_MAX_ATTEMPTS", 5)),  # then the event is dead-lettered
     "WORKER_RETRY_BASE_SECONDS": float(env("CONDUIT_WORKER_RETRY_BASE_SECONDS", 1.0)),  # doubled on each attempt
     "OUTBOX_SWEEP_SECONDS": float(env("CONDUIT_OUTBOX_SWEEP_SECONDS", 300)),  # full sweep of every tenant's outbox
+    # Where new tenant databases may be created or moved to (issue 10): SQLite files under these directories, servers
+    # on these hosts ("host" or "host:port"). Defaults: the data dir and the directory of a SQLite tenant URL; the
+    # hosts of DATABASE_URL and CONDUIT_TENANT_DATABASE_URL.
+    "DATABASE_DIRS": env_list("CONDUIT_DATABASE_DIRS", ""),
+    "DATABASE_HOSTS": env_list("CONDUIT_DATABASE_HOSTS", ""),
+    # Limits of an imported tenant archive (tenants/transfer/reader.py): anything over one is refused, named.
+    "ARCHIVE_LIMITS": {
+        "manifest_bytes": int(env("CONDUIT_ARCHIVE_MAX_MANIFEST_BYTES", 64 * 1024**2)),
+        "member_bytes": int(env("CONDUIT_ARCHIVE_MAX_MEMBER_BYTES", 4 * 1024**3)),
+        "row_bytes": int(env("CONDUIT_ARCHIVE_MAX_ROW_BYTES", 16 * 1024**2)),
+        "members": int(env("CONDUIT_ARCHIVE_MAX_MEMBERS", 200_000)),
+    },
 }
+
+
+def _database_defaults(*urls):
+    """Default allow-lists for new tenant databases: the data dir, and the places the operator already configured."""
+    dirs, hosts = [str(DATA_DIR)], []
+    for url in filter(None, urls):
+        if url.startswith("sqlite:"):
+            dirs.append(str(Path(dj_database_url.parse(url.split("{slug}")[0] + "x")["NAME"]).parent))
+        else:
+            hosts.append((dj_database_url.parse(url.replace("{slug}", "x")).get("HOST") or "localhost").lower())
+    return list(dict.fromkeys(dirs)), list(dict.fromkeys(h for hs in hosts for h in hs.split(",")))
+
+
+_dirs, _hosts = _database_defaults(env("DATABASE_URL"), CONDUIT["TENANT_DATABASE_URL"])
+CONDUIT["DATABASE_DIRS"] = CONDUIT["DATABASE_DIRS"] or _dirs
+CONDUIT["DATABASE_HOSTS"] = CONDUIT["DATABASE_HOSTS"] or _hosts
 
 # Prometheus multiprocess mode: the gunicorn workers and run_worker of one deployment share one metrics directory:
 # PROMETHEUS_MULTIPROC_DIR if the operator set it, else $CONDUIT_DATA_DIR/prometheus (derived afresh in each process,

@@ -1,12 +1,14 @@
 """Create, clone and drop tenant databases (tenancy rule 7: provisioning is a clone of a migrated template)."""
 import fcntl
 import hashlib
+import logging
 import os
 import shutil
 import uuid
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import dj_database_url
 import psycopg
@@ -20,6 +22,10 @@ from tenants.context import TenantInfo, tenant_context
 from tenants.router import CONTROL_APPS
 
 TEMPLATE_SLUG = "template"
+SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
+PG_OPTIONS = {"sslmode", "connect_timeout", "application_name", "target_session_attrs"}  # never host, passfile, ...
+SECRET_WORDS = ("pass", "secret", "token", "key")
+logger = logging.getLogger(__name__)
 
 
 class ProvisioningError(Exception):
@@ -40,8 +46,15 @@ def tenant_database_url(slug, override=None):
     return (override or conduit_settings.TENANT_DATABASE_URL).replace("{slug}", slug)
 
 
+def _scheme(url):
+    try:
+        return urlsplit(str(url)).scheme
+    except ValueError:
+        return ""
+
+
 def is_sqlite(url):
-    return url.startswith("sqlite:")
+    return _scheme(url) == "sqlite"
 
 
 def sqlite_path(url):
@@ -62,8 +75,9 @@ def _pg_admin(url):
     _, params = _pg_parts(url)
     try:
         conn = psycopg.connect(dbname="postgres", autocommit=True, connect_timeout=5, **params)
-    except psycopg.Error as exc:
-        raise ProvisioningError(f"cannot reach database server for {redact(url)}: {str(exc).strip()}") from exc
+    except psycopg.Error as exc:  # refused, timed out, not PostgreSQL, auth: one answer, the detail in the log only
+        logger.warning("cannot reach database server for %s: %s", redact(url), str(exc).strip())
+        raise ProvisioningError(f"cannot reach database server for {redact(url)}") from None
     try:
         yield conn
     finally:
@@ -71,8 +85,22 @@ def _pg_admin(url):
 
 
 def redact(url):
-    cfg = dj_database_url.parse(url)
-    return url.replace(f":{cfg['PASSWORD']}@", ":***@") if cfg.get("PASSWORD") else url
+    """The URL with its password (and any secret-looking query value) hidden; for every scheme, never raising."""
+    url = str(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparseable URL>"
+    if "@" in parts.netloc:
+        userinfo, host = parts.netloc.rsplit("@", 1)
+        if ":" in userinfo:
+            url = url.replace(f"//{parts.netloc}", f"//{userinfo.split(':', 1)[0]}:***@{host}", 1)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if any(w in k.lower() for k, _ in pairs for w in SECRET_WORDS):
+        query = urlencode([(k, "***" if any(w in k.lower() for w in SECRET_WORDS) else v) for k, v in pairs],
+                          safe="*")
+        url = url.replace(f"?{parts.query}", f"?{query}", 1)
+    return url
 
 
 def _migrate(info):
@@ -195,17 +223,46 @@ def _pg_drop(url):
 
 def check_url(url):
     """Refuse URLs of engines tenants cannot use, with a clear message."""
-    if not (is_sqlite(url) or url.startswith(("postgres://", "postgresql://", "pgsql://"))):
-        raise ProvisioningError(f"unsupported tenant database URL {redact(url)!r}: use sqlite:/// or postgres://")
+    if _scheme(url) not in SCHEMES or not str(url).startswith(tuple(f"{s}:" for s in SCHEMES)):
+        raise ProvisioningError(f"unsupported tenant database URL {redact(url)!r}: use sqlite:/// or postgres:// "
+                                f"(supported schemes: {', '.join(SCHEMES)})")
     try:
         dj_database_url.parse(url)
     except Exception as exc:  # dj_database_url raises plain ValueError/KeyError on garbage
         raise ProvisioningError(f"invalid database URL {redact(url)!r}: {exc}") from exc
 
 
+def _allowed_dirs():
+    return [Path(d).resolve() for d in conduit_settings.DATABASE_DIRS]
+
+
+def check_target(url):
+    """A new tenant database goes only where the operator allows: SQLite files under CONDUIT_DATABASE_DIRS, servers
+    in CONDUIT_DATABASE_HOSTS. Checked before anything touches the target, so no answer says what exists there."""
+    check_url(url)
+    if is_sqlite(url):
+        path = Path(os.path.abspath(sqlite_path(url))).resolve()
+        if not any(path != d and path.is_relative_to(d) for d in _allowed_dirs()):
+            raise ProvisioningError(
+                f"SQLite tenant databases must lie under {', '.join(map(str, _allowed_dirs()))} "
+                f"(CONDUIT_DATABASE_DIRS); {redact(url)!r} does not")
+        return
+    cfg = dj_database_url.parse(url)
+    options = sorted(set(cfg.get("OPTIONS") or {}) - PG_OPTIONS)
+    if options:
+        raise ProvisioningError(f"database URL option {options[0]!r} is not allowed for tenant databases "
+                                f"(allowed: {', '.join(sorted(PG_OPTIONS))})")
+    allowed = {h.strip().lower() for h in conduit_settings.DATABASE_HOSTS}
+    for host in str(cfg.get("HOST") or "localhost").split(","):
+        host = host.strip().lower() or "localhost"
+        if host not in allowed and f"{host}:{cfg.get('PORT') or 5432}" not in allowed:
+            raise ProvisioningError(f"database host {host!r} is not allowed for tenant databases: an operator can "
+                                    "add it to CONDUIT_DATABASE_HOSTS")
+
+
 def database_create(url):
     """Create a tenant database by cloning the migrated template for the current schema."""
-    check_url(url)
+    check_target(url)
     (_sqlite_create if is_sqlite(url) else _pg_create)(url)
 
 

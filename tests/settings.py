@@ -4,10 +4,13 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 _data_dir = tempfile.mkdtemp(prefix="conduit-test-")
 os.environ["CONDUIT_DATA_DIR"] = _data_dir
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# The test PostgreSQL server may hold tenant databases (in-process tests and every Stack, which inherits this).
+os.environ.setdefault("CONDUIT_DATABASE_HOSTS", urlsplit(os.environ.get("CONDUIT_TEST_PG", "//127.0.0.1")).hostname)
 atexit.register(shutil.rmtree, _data_dir, ignore_errors=True)
 
 from conduit.settings import *  # noqa: E402,F401,F403

@@ -12,7 +12,10 @@ from pathlib import Path
 
 from django.apps import apps
 from django.core.files import File
-from django.db import connections, transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connections, transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from tenants import provisioning
@@ -23,15 +26,11 @@ from tenants.router import CONTROL_APPS
 from tenants.selectors import tenant_get
 from tenants.services import Actor, TenantError, audit_record, validate_slug
 from tenants.transfer import tables
+from tenants.transfer.reader import FORMAT, READ_ERRORS, VERSION, ArchiveError, ArchiveReader, plain_key
 
-FORMAT = "conduit-tenant-archive"
-VERSION = 1
+__all__ = ["ArchiveError", "FORMAT", "VERSION", "tenant_export", "tenant_import"]
 
-
-class ArchiveError(TenantError):
-    def __init__(self, message):
-        super().__init__(message, field="archive")
-
+CHUNK_BYTES = 16 * 1024 * 1024  # rows are inserted in chunks of at most this many archived bytes (bounded memory)
 
 def _tagged(value):
     """The inverse of tables.normalise."""
@@ -119,18 +118,6 @@ def tenant_export(*, slug: str, path: str | Path, actor: Actor, media: bool = Fa
     return manifest
 
 
-def read_manifest(tar) -> dict:
-    try:
-        manifest = json.load(tar.extractfile("manifest.json"))
-    except (KeyError, ValueError) as exc:
-        raise ArchiveError("not a Conduit tenant archive: manifest.json is missing or unreadable") from exc
-    if manifest.get("format") != FORMAT:
-        raise ArchiveError("not a Conduit tenant archive: unknown format")
-    if manifest.get("version", 0) > VERSION:
-        raise ArchiveError(f"archive format version {manifest['version']} is newer than this Conduit ({VERSION})")
-    return manifest
-
-
 def check_schema(manifest, known_migrations) -> set | None:
     """Refuse an archive with a migration this code does not know; return its migrations if it is older."""
     archived = {(app, name) for app, names in manifest["migrations"].items() for name in names
@@ -143,27 +130,67 @@ def check_schema(manifest, known_migrations) -> set | None:
     return archived if known - archived else None
 
 
-def _load(tar, manifest, alias, models):
+def _rows(reader, name, width, digest):
+    """(decoded row, archived bytes) of a table member; any malformed line is an ArchiveError naming it."""
+    for number, line in reader.lines(name, digest):
+        try:
+            values = json.loads(line)
+        except (ValueError, RecursionError):
+            raise ArchiveError(f"archive member {name}: line {number} is not valid JSON") from None
+        if not isinstance(values, list) or len(values) != width:
+            raise ArchiveError(f"archive member {name}: line {number} is not a list of {width} values")
+        try:
+            row = [_tagged(v) for v in values]
+        except (KeyError, ValueError, TypeError, ArithmeticError, RecursionError) as exc:
+            raise ArchiveError(f"archive member {name}: line {number} holds an unreadable value "
+                               f"({type(exc).__name__})") from None
+        yield row, len(line)
+
+
+def _insert(alias, model, name, rows):
+    try:
+        return tables.insert_rows(alias, model, rows)
+    except (DatabaseError, ValidationError, ValueError, TypeError, OverflowError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ArchiveError(f"archive member {name} does not fit table {model._meta.db_table}: {reason}") from None
+
+
+def _load(reader, manifest, alias, models):
     by_table = {m._meta.db_table: m for m in models}
     if set(by_table) != set(manifest["tables"]):
         raise ArchiveError("archive tables do not match this schema")
     tables.clear_tables(alias, models)
     for model in models:
-        entry = manifest["tables"][model._meta.db_table]
+        table = model._meta.db_table
+        entry, name = manifest["tables"][table], f"data/{table}.jsonl"
         if entry["columns"] != tables.columns(model):
-            raise ArchiveError(f"archive columns of {model._meta.db_table} do not match this schema")
-        handle = tar.extractfile(f"data/{model._meta.db_table}.jsonl")
-        digest = hashlib.sha256()
-
-        def rows():
-            for line in handle:
-                digest.update(line)
-                yield [_tagged(v) for v in json.loads(line)]
-
-        count = tables.insert_rows(alias, model, rows())
+            raise ArchiveError(f"archive columns of {table} do not match this schema")
+        digest, count, chunk, size = hashlib.sha256(), 0, [], 0
+        for row, length in _rows(reader, name, len(entry["columns"]), digest):
+            chunk.append(row)
+            size += length
+            if len(chunk) >= tables.BATCH or size >= CHUNK_BYTES:
+                count += _insert(alias, model, name, chunk)
+                chunk, size = [], 0
+        count += _insert(alias, model, name, chunk) if chunk else 0
         if count != entry["rows"] or digest.hexdigest() != entry["sha256"]:
-            raise ArchiveError(f"archive data of {model._meta.db_table} is corrupt (row count or checksum differs)")
+            raise ArchiveError(f"archive data of {table} is corrupt (row count or checksum differs)")
     tables.reset_sequences(alias, models)
+
+
+def _confine_media_keys(alias, old_slug, slug):
+    """Every media row ends under the new tenant's prefix: the archived tenant's keys are re-keyed, any other key
+    (another tenant's, a traversal) refuses the archive. With or without media files in it."""
+    from media.models import Media
+
+    manager = Media._base_manager.using(alias)
+    for key in manager.values_list("key", flat=True).iterator(chunk_size=tables.BATCH):
+        if not plain_key(key) or key.split("/", 1)[0] != old_slug or "/" not in key:
+            raise ArchiveError(f"archive member data/media_media.jsonl: media key {key!r} is not under the archived "
+                               f"tenant's prefix '{old_slug}/'")
+    if old_slug != slug:
+        manager.filter(key__startswith=f"{old_slug}/").update(
+            key=Concat(Value(f"{slug}/"), Substr("key", len(old_slug) + 2), output_field=CharField()))
 
 
 def tenant_import(*, path: str | Path, actor: Actor, slug: str | None = None,
@@ -171,12 +198,8 @@ def tenant_import(*, path: str | Path, actor: Actor, slug: str | None = None,
     """Restore an archive into a new tenant on any engine; all-or-nothing, verified against its checksums."""
     from django.db.migrations.loader import MigrationLoader
 
-    try:
-        tar = tarfile.open(path, "r:gz")
-    except (OSError, tarfile.TarError) as exc:
-        raise ArchiveError(f"cannot read archive {path}: {exc}") from exc
-    with tar:
-        manifest = read_manifest(tar)
+    with ArchiveReader(path) as reader:
+        manifest = reader.manifest()
         older = check_schema(manifest, set(MigrationLoader(None, ignore_no_migrations=True).graph.nodes))
         old_slug = manifest["tenant"]["slug"]
         slug = validate_slug((slug or old_slug).strip())
@@ -192,14 +215,16 @@ def tenant_import(*, path: str | Path, actor: Actor, slug: str | None = None,
             # An older archive loads into the schema it was made with (historical models), then migrates forward.
             models = tables.tenant_models(tables.schema_at(alias, older) if older else apps)
             with transaction.atomic(using=alias):
-                _load(tar, manifest, alias, models)
+                _load(reader, manifest, alias, models)
             actual = tables.database_digest(alias, models)
             for table, entry in manifest["tables"].items():
                 if actual[table] != (entry["rows"], entry["sha256"]):
                     raise ArchiveError(f"imported {table} does not match the archive checksum")
             if older:
                 tables.migrate_forward(alias)
-            written = _restore_media(tar, manifest, old_slug, slug, alias, tables.tenant_models())
+            with transaction.atomic(using=alias):
+                _confine_media_keys(alias, old_slug, slug)
+            _restore_media(reader, manifest, old_slug, slug, alias, tables.tenant_models(), written)
             release_tenant(info)
             with transaction.atomic():
                 tenant = Tenant.objects.create(slug=slug, name=manifest["tenant"]["name"] or slug, database_url=url,
@@ -218,19 +243,22 @@ def tenant_import(*, path: str | Path, actor: Actor, slug: str | None = None,
     return tenant
 
 
-def _restore_media(tar, manifest, old_slug, slug, alias, models):
-    """Write archived media under the new tenant prefix; rows naming an old key are pointed at the new one."""
+def _restore_media(reader, manifest, old_slug, slug, alias, models, written):
+    """Write archived media under the new tenant prefix (each key appended to `written` as soon as it is stored);
+    other text columns naming an old key are pointed at the new one."""
     if not manifest["media"]:
-        return []
-    storage, written = _media_storage(), []
+        return
+    storage = _media_storage()
     for entry in manifest["media"]:
-        if entry["key"].startswith("/") or ".." in entry["key"].split("/"):  # never outside the tenant prefix
-            raise ArchiveError(f"archive media key {entry['key']!r} is not a plain relative path")
-        handle, digest = tar.extractfile(f"media/{entry['key']}"), hashlib.sha256()
+        name, digest = f"media/{entry['key']}", hashlib.sha256()
+        handle = reader.open(name)
         with tempfile.TemporaryFile() as spool:  # checked before anything reaches the storage
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                spool.write(chunk)
-                digest.update(chunk)
+            try:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    spool.write(chunk)
+                    digest.update(chunk)
+            except READ_ERRORS as exc:
+                raise ArchiveError(f"archive member {name} cannot be read: {exc}") from exc
             if digest.hexdigest() != entry["sha256"]:
                 raise ArchiveError(f"archive media {entry['key']} is corrupt (checksum differs)")
             key = f"{slug}/{entry['key']}"
@@ -240,7 +268,6 @@ def _restore_media(tar, manifest, old_slug, slug, alias, models):
             written.append(storage.save(key, File(spool)))
     if slug != old_slug:
         _rekey(alias, models, {f"{old_slug}/{e['key']}": f"{slug}/{e['key']}" for e in manifest["media"]})
-    return written
 
 
 def _rekey(alias, models, renames):

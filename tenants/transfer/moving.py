@@ -64,6 +64,7 @@ def move_prepare(*, slug: str, target_url: str, actor: Actor, drop_source: bool 
     if Tenant.objects.filter(database_url=target_url).exists():
         raise MoveError(f"{provisioning.redact(target_url)} is the database of another tenant")
     try:
+        provisioning.check_target(target_url)
         exists = provisioning.database_exists(target_url)
     except provisioning.ProvisioningError as exc:
         raise MoveError(str(exc)) from exc

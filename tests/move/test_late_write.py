@@ -1,4 +1,5 @@
 """A write that began before the read-only switch and lands after the copy aborts the move, even an UPDATE."""
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -12,7 +13,7 @@ from tenants.transfer.moving import MoveError, move_prepare, move_run
 
 
 @pytest.mark.parametrize("late_write", ["update", "insert"])
-def test_late_source_write_aborts_and_is_kept(transactional_db, make_tenant, actor, settings, tmp_path, late_write):
+def test_late_source_write_aborts_and_is_kept(transactional_db, make_tenant, actor, settings, late_write):
     settings.CONDUIT = {**settings.CONDUIT, "REGISTRY_REFRESH_SECONDS": 0}
     tenant = make_tenant()
     with tenant_context(tenant):
@@ -27,13 +28,14 @@ def test_late_source_write_aborts_and_is_kept(transactional_db, make_tenant, act
                 else:
                     Article.objects.create(slug="late", title="Late", body="b", author=author)
 
-    move = move_prepare(slug=tenant.slug, target_url=f"sqlite:///{tmp_path}/target.sqlite3", actor=actor)
+    target = Path(settings.DATA_DIR) / "tenants" / f"{tenant.slug}-target.sqlite3"  # targets lie under the data dir
+    move = move_prepare(slug=tenant.slug, target_url=f"sqlite:///{target}", actor=actor)
     with mock.patch.object(moving, "GRACE_SECONDS", 0), mock.patch.object(moving, "_pause_hook", write_after_copy):
         with pytest.raises(MoveError, match="the source changed during the move"):
             move_run(move_id=move.pk)
     tenant.refresh_from_db()
     assert tenant.database_url == move.source_url and not tenant.read_only  # stayed put, writable
-    assert not (tmp_path / "target.sqlite3").exists()  # the half-made target is gone
+    assert not target.exists()  # the half-made target is gone
     with tenant_context(tenant):
         titles = set(Article.objects.values_list("title", flat=True))
     assert ("Late edit" in titles) if late_write == "update" else ("Late" in titles)  # the write is kept
