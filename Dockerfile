@@ -3,6 +3,21 @@
 #   docker build -t conduit:$(git rev-parse --short HEAD) .
 #   docker run conduit web | worker | migrate | manage <command> [args]
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# --- frontend: the Conduit Frontend's static bundle (frontend/dist: index.html + content-hashed assets).
+# PUBLIC_API_URL (build arg) points a cross-origin build at one API; empty: each site's own /api (one build, all sites).
+FROM ${NODE_IMAGE} AS frontend
+ENV PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
+    NPM_CONFIG_AUDIT=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_UPDATE_NOTIFIER=false
+WORKDIR /frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci
+COPY frontend/ ./
+ARG PUBLIC_API_URL=""
+RUN PUBLIC_API_URL="${PUBLIC_API_URL}" npm run build && test -s dist/index.html
 
 # --- build: a virtualenv with the pinned requirements and CPU-only PyTorch (no CUDA wheels, ~4 GB smaller).
 FROM ${PYTHON_IMAGE} AS build
@@ -24,6 +39,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=conduit.settings \
     CONDUIT_DATA_DIR=/data \
     CONDUIT_STATIC_ROOT=/app/staticfiles \
+    CONDUIT_FRONTEND_DIR=/app/frontend/dist \
     PROMETHEUS_MULTIPROC_DIR=/data/prometheus \
     HF_HUB_OFFLINE=1 \
     TRANSFORMERS_OFFLINE=1 \
@@ -36,13 +52,15 @@ RUN groupadd --system --gid 10001 conduit \
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY . /app
+# The built app: Django serves it on tenant hosts (CONDUIT_FRONTEND_DIR), the web role exports it for nginx.
+COPY --from=frontend /frontend/dist /app/frontend/dist
 # Static files are collected at build time (hashed names, compressed); the settings need no secrets to import.
 # Importing the settings creates the data directories: point them at a scratch place, /data stays the user's.
 RUN CONDUIT_DATA_DIR=/tmp/build-data PROMETHEUS_MULTIPROC_DIR=/tmp/build-data/prometheus \
         python manage.py collectstatic --noinput -v0 \
     && rm -rf /tmp/build-data \
-    && mkdir -p /data /srv/static \
-    && chown -R conduit:conduit /data /srv/static \
+    && mkdir -p /data /srv/static /srv/frontend \
+    && chown -R conduit:conduit /data /srv/static /srv/frontend \
     && chmod 0755 /app/deploy/entrypoint.sh
 USER 10001:10001
 EXPOSE 8000

@@ -32,6 +32,15 @@ case "$role" in
         if [ -n "${CONDUIT_STATIC_EXPORT:-}" ]; then
             cp -R "${CONDUIT_STATIC_ROOT:-staticfiles}/." "${CONDUIT_STATIC_EXPORT}/"
         fi
+        # Likewise the built Conduit Frontend, for nginx on tenant hosts: hashed assets first (old ones stay, so
+        # pages already open keep loading), index.html last, so it never names an asset not yet copied.
+        if [ -n "${CONDUIT_FRONTEND_EXPORT:-}" ]; then
+            frontend="${CONDUIT_FRONTEND_DIR:-frontend/dist}"
+            test -s "$frontend/index.html" || { echo "entrypoint: no built frontend in $frontend" >&2; exit 1; }
+            find "$frontend" -mindepth 1 -maxdepth 1 ! -name index.html ! -name ".*" -exec cp -R {} "${CONDUIT_FRONTEND_EXPORT}/" \;
+            cp "$frontend/index.html" "${CONDUIT_FRONTEND_EXPORT}/index.html.new"
+            mv -f "${CONDUIT_FRONTEND_EXPORT}/index.html.new" "${CONDUIT_FRONTEND_EXPORT}/index.html"
+        fi
         reset_metrics
         exec gunicorn conduit.wsgi:application --config deploy/gunicorn.conf.py "$@"
         ;;

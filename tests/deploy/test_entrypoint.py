@@ -46,10 +46,18 @@ def test_migrate_and_manage_roles(tmp_path):
 
 def test_web_role_migrates_exports_static_resets_metrics_and_stops_gracefully(tmp_path):
     port = free_port()
+    build = tmp_path / "dist"  # a built frontend, as the image's `frontend` stage leaves it
+    (build / "assets").mkdir(parents=True)
+    (build / "index.html").write_text("<title>Conduit</title>")
+    (build / "assets" / "index-3f2a1b9c.js").write_text("export {};")
+    (build / ".vite").mkdir()
     env = role_env(tmp_path, CONDUIT_MIGRATE_ON_START="true", CONDUIT_STATIC_EXPORT=str(tmp_path / "export"),
+                   CONDUIT_FRONTEND_DIR=str(build), CONDUIT_FRONTEND_EXPORT=str(tmp_path / "frontend"),
                    GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="1")
     run(env, "manage", "collectstatic", "--noinput", "-v0")
     (tmp_path / "export").mkdir()
+    (tmp_path / "frontend" / "assets").mkdir(parents=True)
+    (tmp_path / "frontend" / "assets" / "index-0ld0ld00.js").write_text("old")  # a page still open may need it
     stale = tmp_path / "prometheus" / "counter_999999.db"
     stale.parent.mkdir(exist_ok=True)  # collectstatic imported the settings, which create it
     stale.write_bytes(b"stale")
@@ -66,6 +74,8 @@ def test_web_role_migrates_exports_static_resets_metrics_and_stops_gracefully(tm
         assert status == 200, web.stderr.read() if web.poll() is not None else status
         assert (tmp_path / "data" / "control.sqlite3").exists()  # migrated before gunicorn started
         assert (tmp_path / "export" / "admin" / "css" / "base.css").exists()
+        exported = sorted(str(p.relative_to(tmp_path / "frontend")) for p in (tmp_path / "frontend").rglob("*"))
+        assert exported == ["assets", "assets/index-0ld0ld00.js", "assets/index-3f2a1b9c.js", "index.html"]
         assert not stale.exists()
     finally:
         web.send_signal(signal.SIGTERM)  # gunicorn is PID of the exec'd role: a graceful stop

@@ -16,6 +16,9 @@ from tests.stack import Stack, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = ROOT / "deploy" / "nginx"
+FRONTEND_INDEX = ('<!doctype html><html><head><title>Conduit</title><meta name="description" content="Conduit">'
+                  '<script type="module" src="/assets/index-3f2a1b9c.js"></script></head><body></body></html>\n')
+FRONTEND_SCRIPT = "export const conduit = 1;\n" * 200
 pytestmark = pytest.mark.skipif(not (shutil.which("nginx") and shutil.which("curl") and shutil.which("openssl")),
                                 reason="needs nginx, curl and openssl (scripts/validate-deploy.sh installs them)")
 
@@ -42,23 +45,35 @@ def render(tmp, upstream_port, http_port, https_port):
     servers = servers.replace("listen 443 ", f"listen 127.0.0.1:{https_port} ")
     (tmp / "conf.d" / "conduit.conf").write_text(servers)
     shutil.copytree(NGINX / "snippets", tmp / "snippets")
-    locations = (tmp / "snippets" / "conduit-locations.conf").read_text()
-    locations = locations.replace("http://web:8000", f"http://127.0.0.1:{upstream_port}").replace("root /srv;", f"root {tmp};")
-    (tmp / "snippets" / "conduit-locations.conf").write_text(locations)
+    for snippet in (tmp / "snippets").glob("*.conf"):
+        text = snippet.read_text().replace("http://web:8000", f"http://127.0.0.1:{upstream_port}")
+        snippet.write_text(text.replace("root /srv/frontend;", f"root {tmp}/frontend;").replace("root /srv;", f"root {tmp};"))
     self_signed(tmp / "certs", "localhost", "*.localhost")
     (tmp / "certs" / "localhost.crt").rename(tmp / "certs" / "tls.crt")
     (tmp / "certs" / "localhost.key").rename(tmp / "certs" / "tls.key")
 
 
+def frontend_build(root):
+    """A stand-in for frontend/dist: index.html, one hashed asset, one root file."""
+    (root / "assets").mkdir(parents=True)
+    (root / "index.html").write_text(FRONTEND_INDEX)
+    (root / "assets" / "index-3f2a1b9c.js").write_text(FRONTEND_SCRIPT)
+    (root / "default-avatar.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>\n')
+    for path in (root, *root.rglob("*")):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+
+
 @pytest.fixture(scope="module")
 def proxied(tmp_path_factory):
     """A gunicorn-served Conduit told it sits behind a proxy, and the shipped nginx config in front of it."""
-    app = Stack(tmp_path_factory.mktemp("proxied"), CONDUIT_BEHIND_PROXY="true", FORWARDED_ALLOW_IPS="127.0.0.1")
-    app.start(workers=1)
-    # nginx workers run unprivileged: they buffer request bodies and load SNI-picked certificates under this prefix,
-    # so it lies outside pytest's private temp tree.
+    # nginx workers run unprivileged: they buffer request bodies, load SNI-picked certificates and read the frontend
+    # bundle under this prefix, so it lies outside pytest's private temp tree.
     tmp = Path(tempfile.mkdtemp(prefix="conduit-nginx-"))
     tmp.chmod(0o755)
+    frontend_build(tmp / "frontend")  # what the web container exports to the volume nginx serves
+    app = Stack(tmp_path_factory.mktemp("proxied"), CONDUIT_BEHIND_PROXY="true", FORWARDED_ALLOW_IPS="127.0.0.1",
+                CONDUIT_FRONTEND_DIR=tmp / "frontend")
+    app.start(workers=1)
     http_port, https_port = free_port(), free_port()
     render(tmp, app.port, http_port, https_port)
     log = open(tmp / "nginx.log", "w")
@@ -180,3 +195,44 @@ def test_django_sees_https_and_the_public_host_behind_nginx(proxied, tmp_path):
 def test_static_files_are_gzipped(proxied):
     status, headers, _ = curl(proxied, "localhost", "/static/admin/css/base.css", "-H", "Accept-Encoding: gzip")
     assert status == 200 and headers.get("content-encoding") == "gzip"
+
+
+def test_tenant_hosts_get_the_frontend_from_nginx_with_cache_headers(proxied):
+    slug = proxied["app"].create_tenant()
+    for path in ("/", "/login", "/editor/some-slug", "/profile/someone/favorites", "/search?q=x"):
+        status, headers, body = curl(proxied, f"{slug}.localhost", path)
+        assert status == 200 and body.decode() == FRONTEND_INDEX, path
+        assert headers["cache-control"] == "no-cache" and "max-age=31536000" in headers["strict-transport-security"]
+        assert "x-request-id" not in headers, f"{path} reached Django; nginx serves the page itself"
+    status, headers, body = curl(proxied, f"{slug}.localhost", "/assets/index-3f2a1b9c.js", "-H", "Accept-Encoding: gzip")
+    assert status == 200 and headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert headers["content-encoding"] == "gzip" and headers["x-content-type-options"] == "nosniff"
+    status, headers, _ = curl(proxied, f"{slug}.localhost", "/assets/index-00000000.js")
+    assert status == 404 and "immutable" not in headers.get("cache-control", "")
+    status, headers, body = curl(proxied, f"{slug}.localhost", "/default-avatar.svg")
+    assert status == 200 and body.startswith(b"<svg") and headers["cache-control"] == "no-cache"
+
+
+def test_tenant_api_and_link_previews_go_to_django(proxied):
+    app = proxied["app"]
+    slug = app.create_tenant()
+    status, headers, body = curl(proxied, f"{slug}.localhost", "/api/tags")
+    assert status == 200 and json.loads(body) == {"tags": []} and "x-request-id" in headers
+    user = {"user": {"username": "previewer", "email": "previewer@example.com", "password": "a-long-password"}}
+    token = app.tenant(slug, "POST", "/api/users", json=user).json()["user"]["token"]
+    article = {"article": {"title": "Shared <b>link</b>", "description": "Seen on social sites", "body": "b"}}
+    made = app.tenant(slug, "POST", "/api/articles", json=article, headers={"Authorization": f"Token {token}"})
+    status, headers, body = curl(proxied, f"{slug}.localhost", f"/article/{made.json()['article']['slug']}")
+    page = body.decode()
+    assert status == 200 and "x-request-id" in headers  # Django filled the tags in
+    assert '<meta property="og:title" content="Shared &lt;b&gt;link&lt;/b&gt; — ' in page
+    assert f'<meta property="og:url" content="https://{slug}.localhost/article/' in page  # the public URL, via the proxy
+    status, _, body = curl(proxied, f"{slug}.localhost", "/profile/previewer")
+    assert status == 200 and '<meta property="og:type" content="profile">' in body.decode()
+
+
+def test_the_control_host_still_goes_to_django_only(proxied):
+    status, headers, body = curl(proxied, "localhost", "/")
+    assert status == 404 and json.loads(body) == {"errors": {"body": ["Not found."]}}
+    status, _, _ = curl(proxied, "localhost", "/assets/index-3f2a1b9c.js")
+    assert status == 404
