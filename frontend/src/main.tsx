@@ -157,15 +157,16 @@ function Page({ route }: { route: Route }) {
 
 function App() {
   const [route, setRoute] = useState<Route>(currentRoute);
-  useEffect(
-    () =>
-      onNavigate(() => {
-        const next = currentRoute();
-        if (next.page === 'article' || next.page === 'search') void loadRich();
-        setRoute(next);
-      }),
-    [],
-  );
+  useEffect(() => {
+    const update = () => {
+      const next = currentRoute();
+      if (next.page === 'article' || next.page === 'search') void loadRich();
+      setRoute(next);
+    };
+    const stop = onNavigate(update);
+    update(); // children's effects run first and may have redirected before this listener existed
+    return stop;
+  }, []);
   return (
     <>
       <Header route={route} />
