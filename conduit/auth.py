@@ -177,7 +177,7 @@ class TenantJWTAuthentication(JWTAuthentication):
         try:
             return super().get_user(validated_token)
         except exceptions.AuthenticationFailed as exc:
-            code = exc.get_codes() if isinstance(exc.get_codes(), str) else ""
+            code = str(exc.detail.get("code", "")) if isinstance(exc.detail, dict) else ""  # simplejwt's detail dict
             reason = {"user_not_found": "unknown_user", "user_inactive": "inactive_user"}.get(code, "no_user_claim")
             raise InvalidTokenFailed(reason) from exc
 
