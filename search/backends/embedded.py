@@ -1,5 +1,6 @@
 """Embedded backend: per tenant, a tantivy full-text index and a vector store under DATA_DIR/search/<slug>/."""
 import fcntl
+import re
 import shutil
 import threading
 from collections import OrderedDict
@@ -15,7 +16,7 @@ from search.backends.vectors import VectorStore
 from search.documents import Filters, Hit, HitPage
 
 BOOSTS = {"title": 3.0, "description": 1.5, "body": 1.0, "keywords": 0.5}
-MAX_PREFIX_EXPANSIONS = 64
+PREFIX_SCORED_TERMS = 64  # expansions of a `prefix*` that rank and highlight; every expansion matches
 WRITER_HEAP = 64_000_000
 MAX_OPEN_INDEXES = 32  # per process, least recently used first out (each holds its tenant's vectors in memory)
 
@@ -184,17 +185,23 @@ class EmbeddedBackend(SearchBackend):
         for phrase in query.phrases:
             must.append(across(lambda f, p=phrase: tantivy.Query.phrase_query(SCHEMA, f, list(p))))
         for prefix in query.prefixes:
-            # parse_query drops `*` and phrase_prefix_query caps its expansion: expand explicitly by doc frequency.
+            # Every document with a word starting with the prefix matches (as Elasticsearch's prefix query): a regex
+            # over each field's term dictionary, no cap. It scores nothing; the most frequent expansions score (BM25)
+            # and give the highlights. (parse_query drops `*`; phrase_prefix_query caps its expansion at 50.)
+            pattern = re.escape(prefix) + ".*"
+            matches = tantivy.Query.boolean_query([
+                (tantivy.Occur.Should, tantivy.Query.regex_query(SCHEMA, field, pattern)) for field in BOOSTS
+            ])
             expanded = {}
             for field in BOOSTS:
                 for term, freq in searcher.terms_with_prefix(field, prefix, limit=1000):
                     expanded[term] = expanded.get(term, 0) + freq
-            terms = sorted(expanded, key=lambda t: -expanded[t])[:MAX_PREFIX_EXPANSIONS]
-            if not terms:
-                must.append(tantivy.Query.empty_query())
-                continue
-            expansions = [across(lambda f, t=t: tantivy.Query.term_query(SCHEMA, f, t)) for t in terms]
-            must.append(tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in expansions]))
+            terms = sorted(expanded, key=lambda t: -expanded[t])[:PREFIX_SCORED_TERMS]
+            scored = [(tantivy.Occur.Should, across(lambda f, t=t: tantivy.Query.term_query(SCHEMA, f, t)))
+                      for t in terms]
+            must.append(tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, tantivy.Query.const_score_query(matches, 0.0)), *scored]
+            ))
         clauses = [(tantivy.Occur.Must, q) for q in must] + [(tantivy.Occur.Should, q) for q in should]
         return tantivy.Query.boolean_query(clauses)
 

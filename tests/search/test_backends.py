@@ -41,6 +41,15 @@ def test_prefix_matches_word_starts(backend):
     assert ids(search(backend, "zzz*")) == []
 
 
+def test_prefix_matches_every_word_it_starts(backend):
+    """No cap on the words a prefix expands to, on either backend (Elasticsearch's prefix query has none)."""
+    backend.upsert("acme", [doc(i, f"Note {i}", f"zeta{i:03d} appears here") for i in range(1, 121)])
+    page = search(backend, "zeta*", limit=200)
+    assert page.total == 120 and len(page.hits) == 120
+    assert search(backend, "zeta* appears", limit=1).total == 120
+    assert search(backend, "zeta0*", limit=1).total == 99
+
+
 def test_filters_by_tag_and_author(backend):
     backend.upsert("acme", [
         doc(1, "Bread one", "bread", tags=("food",), author="ann"),

@@ -1,19 +1,32 @@
 """What only the embedded index has to get right: tantivy's traps and its single writer across processes."""
 import multiprocessing
 
-from search.backends.embedded import EmbeddedBackend
+from search.backends.embedded import PREFIX_SCORED_TERMS, EmbeddedBackend
 from search.documents import Filters
 from search.query import parse
 from tests.search.helpers import doc
 
 
-def test_prefix_expands_past_tantivys_phrase_prefix_limit(tmp_path):
+def test_prefix_matches_every_word_start_past_any_expansion_limit(tmp_path):
+    """`prefix*` is a full filter (README, Elasticsearch's prefix query): 120 distinct words, all found — past
+    tantivy's phrase_prefix limit (50) and past the expansions that rank (PREFIX_SCORED_TERMS)."""
     backend = EmbeddedBackend(tmp_path)
     backend.upsert("acme", [doc(i, f"Note {i}", f"zeta{i:03d} appears here") for i in range(1, 121)])
-    page = backend.text_search("acme", parse("zeta*"), Filters(), limit=100, offset=0)
-    assert page.total == 64  # every expanded term matched (capped at MAX_PREFIX_EXPANSIONS, not silently at 50)
-    assert backend.text_search("acme", parse("zeta0*"), Filters(), limit=100, offset=0).total == 64
-    assert backend.text_search("acme", parse("zeta11*"), Filters(), limit=100, offset=0).total == 10
+    assert 120 > PREFIX_SCORED_TERMS
+    page = backend.text_search("acme", parse("zeta*"), Filters(), limit=200, offset=0)
+    assert page.total == 120 and sorted(h.id for h in page.hits) == list(range(1, 121))
+    assert backend.text_search("acme", parse("zeta0*"), Filters(), limit=200, offset=0).total == 99
+    assert backend.text_search("acme", parse("zeta11*"), Filters(), limit=200, offset=0).total == 10
+    assert backend.count_matching("acme", parse("zeta*"), Filters(), list(range(1, 121))) == 120
+
+
+def test_a_frequent_prefix_word_ranks_first_and_is_highlighted(tmp_path):
+    backend = EmbeddedBackend(tmp_path)
+    rare = [doc(i, f"Note {i}", f"zeta{i:03d}") for i in range(1, 101)]
+    backend.upsert("acme", [*rare, doc(500, "Zetaform zetaform", "zetaform zetaform zetaform")])
+    page = backend.text_search("acme", parse("zeta*"), Filters(), limit=5, offset=0)
+    assert page.total == 101 and page.hits[0].id == 500
+    assert "<mark>Zetaform</mark>" in page.hits[0].highlights["title"]
 
 
 def test_star_is_not_silently_dropped(tmp_path):
