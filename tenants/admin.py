@@ -42,7 +42,7 @@ class DomainInline(admin.TabularInline):
 class TenantCreateForm(forms.ModelForm):
     """Adding a tenant is the form's job: clean() runs tenant_create, so the service's errors show on the form."""
 
-    slug = forms.CharField(max_length=63, help_text=f"Lowercase letters, digits and hyphens; the site is served at "
+    slug = forms.CharField(max_length=200, help_text=f"Lowercase letters, digits and hyphens; the site is served at "
                                                     f"&lt;slug&gt;.{settings.BASE_DOMAIN}.")
     name = forms.CharField(max_length=200, required=False, help_text="Shown to readers; defaults to the slug.")
     domains = forms.CharField(

@@ -61,6 +61,7 @@ def test_operator_creates_a_tenant_with_custom_domains(operator, client):
     ("www", "slug 'www' is reserved; choose another"),
     ("Bad_Slug", "invalid slug 'Bad_Slug'"),
     ("-edge", "invalid slug '-edge'"),
+    ("a" * 64, "invalid slug 'aaaa"),
 ])
 def test_invalid_or_reserved_slug_is_refused_on_the_form(operator, slug, message):
     before = AuditLog.objects.count()
@@ -167,6 +168,9 @@ def test_domain_admin_uses_the_service_validator(operator, make_tenant):
                                      domain="owned.example"))
     assert any("already registered" in e for e in errors)
     assert other.domains.get().domain == "owned.example"
+    # a second primary domain for one tenant is refused on the form (the model's constraint), not a 500
+    errors = form_errors(domain_post(operator, add, tenant=tenant.pk, domain="second.example", is_primary="on"))
+    assert errors and not tenant.domains.filter(domain="second.example").exists(), errors
 
 
 def test_domain_inline_on_the_tenant_page_is_validated_too(operator, make_tenant):
