@@ -3,33 +3,25 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.selectors import user_by_credentials
 from accounts.services import user_create, user_update
 from conduit.auth import token_for
-from conduit.conf import conduit_settings
 from conduit.errors import error_response
 from conduit.messages import MESSAGES
-from conduit.net import client_ip
+from conduit.throttling import SharedRateThrottle
 from content.apis import AuthenticatedApi, TenantApi, validated
 from content.serializers import Email, HttpUrl, Input, Text, user_out
 from tenants.context import current_tenant_slug
 
 
-class LoginThrottle(SimpleRateThrottle):
-    """Login attempts per tenant and client address; the cache key carries the tenant."""
+class LoginThrottle(SharedRateThrottle):
+    """Login attempts per tenant and client address, counted across processes; the cache key carries the tenant."""
 
     scope = "login"
 
-    def get_rate(self):
-        return conduit_settings.LOGIN_RATE
-
     def get_cache_key(self, request, view):
         return f"throttle:{current_tenant_slug() or '-'}:login:{self.get_ident(request)}"
-
-    def get_ident(self, request):
-        return client_ip(request)
 
 
 class UserOut(serializers.Serializer):

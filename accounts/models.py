@@ -1,6 +1,7 @@
 """One user model for the whole platform: tenant users live in their tenant's database, operators in the control one."""
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class User(AbstractUser):
@@ -10,3 +11,7 @@ class User(AbstractUser):
 
     class Meta:
         db_table = "accounts_user"
+        constraints = [  # case-insensitive uniqueness; accounts.services also NFKC-normalises both on the way in
+            models.UniqueConstraint(Lower("username"), name="accounts_user_username_ci_unique"),
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]

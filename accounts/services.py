@@ -1,9 +1,11 @@
 """Writes of tenant users (register, update) and of the platform's JWT key ring (rotate, retire)."""
 import re
 import secrets
+import unicodedata
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
@@ -13,6 +15,27 @@ from tenants.db import tenant_atomic
 
 User = get_user_model()
 UNIQUE_FIELDS = ("username", "email")
+
+
+def _normalised(field: str, value: str | None) -> str | None:
+    """NFKC (fullwidth 'ａｄｍｉｎ' is 'admin'), as Django's UsernameField does; an email's domain in lower case.
+
+    Uniqueness is then case-insensitive: here (iexact) and in the database (unique on Lower(), migration 0002).
+    """
+    if value is None:
+        return None
+    value = unicodedata.normalize("NFKC", value)
+    if field == "email":
+        value = User.objects.normalize_email(value)
+    limit = User._meta.get_field(field).max_length
+    if len(value) > limit:
+        raise ValidationError({field: [f"is too long (maximum is {limit} characters)"]})
+    if field == "username":
+        try:
+            UnicodeUsernameValidator()(value)
+        except ValidationError as exc:
+            raise ValidationError({field: exc.messages}) from exc
+    return value
 
 
 def _check_unique(*, username: str | None, email: str | None, exclude_id: int | None = None) -> None:
@@ -44,6 +67,7 @@ def _save(user) -> None:
 
 
 def user_create(*, username: str, email: str, password: str) -> User:
+    username, email = _normalised("username", username), _normalised("email", email)
     _check_unique(username=username, email=email)
     user = User(username=username, email=email)
     _set_password(user, password)
@@ -53,6 +77,7 @@ def user_create(*, username: str, email: str, password: str) -> User:
 
 def user_update(*, user: User, data: dict) -> User:
     """Apply the given fields (username, email, password, bio, image); absent fields are left as they are."""
+    data = {**data, **{f: _normalised(f, data[f]) for f in ("username", "email") if data.get(f) is not None}}
     _check_unique(username=data.get("username"), email=data.get("email"), exclude_id=user.pk)
     for field in ("username", "email"):
         if field in data:

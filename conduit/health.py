@@ -9,6 +9,10 @@ from tenants.context import current_tenant
 
 logger = logging.getLogger("conduit.health")
 _checks = {}
+# What a tenant host shows of a check's details: its own numbers and the names of the backends, nothing
+# platform-wide (the event log's size, other tenants' open indexes, bucket names); the control host shows all.
+TENANT_VISIBLE = {"tenant", "skipped", "error", "bus", "backend", "documents", "vectors", "pending",
+                  "embedding_model_loaded"}
 
 
 def register(name):
@@ -40,7 +44,7 @@ def _tenant_db():
 
 
 def health(request):
-    results, healthy = {}, True
+    results, healthy, tenant = {}, True, current_tenant()
     for name, check in _checks.items():
         started = time.perf_counter()
         try:
@@ -52,7 +56,7 @@ def health(request):
             ok, detail = False, {"error": type(exc).__name__}
         entry = {"ok": ok, "ms": round((time.perf_counter() - started) * 1000, 2)}
         if isinstance(detail, dict):
-            entry.update(detail)
+            entry.update({k: v for k, v in detail.items() if tenant is None or k in TENANT_VISIBLE})
         results[name] = entry
         healthy &= ok
     failed = [name for name, entry in results.items() if not entry["ok"]]

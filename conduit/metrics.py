@@ -1,5 +1,13 @@
 """Prometheus metrics. Multiprocess-safe: every process writes to PROMETHEUS_MULTIPROC_DIR (set in settings)."""
+import hmac
+import ipaddress
+from functools import wraps
+
+from django.http import JsonResponse
 from prometheus_client import Counter, Histogram
+
+from conduit.conf import conduit_settings
+from conduit.net import client_ip
 
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
@@ -17,3 +25,38 @@ SAVE_TO_SEARCHABLE = Histogram(
 SEARCH_LATENCY = Histogram(
     "conduit_search_latency_seconds", "Search request latency, by mode.", ["mode"], buckets=LATENCY_BUCKETS,
 )
+
+
+def _loopback(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip("[]"))
+    except ValueError:
+        return False
+    return ip.is_loopback or bool(getattr(ip, "ipv4_mapped", None) and ip.ipv4_mapped.is_loopback)
+
+
+def scrape_allowed(request) -> bool:
+    """CONDUIT_METRICS_TOKEN as a bearer token, or a staff session; with no token configured, a loopback client."""
+    token = conduit_settings.METRICS_TOKEN
+    scheme, _, given = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if token and scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
+        return True
+    user = getattr(request, "user", None)
+    if user is not None and user.is_active and user.is_staff:
+        return True
+    return not token and _loopback(client_ip(request))
+
+
+def scrapers_only(view):
+    """Guard a metrics view with `scrape_allowed`: anyone else gets a 401 that names the Bearer scheme."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if not scrape_allowed(request):
+            response = JsonResponse({"errors": {"token": ["a metrics token or a staff session is required"]}},
+                                    status=401)
+            response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+            return response
+        return view(request, *args, **kwargs)
+
+    return guarded

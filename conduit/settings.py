@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "tenants.middleware.TenantSessionMiddleware",  # Django's, skipped on tenant hosts
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -129,7 +129,10 @@ CONDUIT = {
     "MEDIA_URL_EXPIRES": int(env("CONDUIT_MEDIA_URL_EXPIRES", 3600)),
     # JWT key ring "kid1:secret1,kid2:secret2": the first signs, all verify (conduit.auth); empty: derived from SECRET_KEY.
     "JWT_KEYS": env("CONDUIT_JWT_KEYS", ""),
-    "LOGIN_RATE": env("CONDUIT_LOGIN_RATE", "20/min"),  # per tenant and client IP (DRF throttle syntax)
+    # Tenant logins per tenant and client IP; failed operator logins per client IP (DRF throttle syntax).
+    "LOGIN_RATE": env("CONDUIT_LOGIN_RATE", "20/min"),
+    # GET /metrics: this bearer token or a staff session; unset: a staff session or a loopback client.
+    "METRICS_TOKEN": env("CONDUIT_METRICS_TOKEN", ""),
     # Search: "embedded" (per-tenant tantivy + vectors under DATA_DIR/search) or an Elasticsearch http(s):// URL.
     "SEARCH_URL": env("CONDUIT_SEARCH_URL", "embedded"),
     "SEARCH_INDEX_PREFIX": env("CONDUIT_SEARCH_INDEX_PREFIX", "conduit-"),
@@ -223,9 +226,13 @@ if env_bool("CONDUIT_BEHIND_PROXY", False):
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+    # No view authenticates unless it says how: tenant views by token (content.apis.TenantApi), the control API by
+    # an operator's session or throttled HTTP Basic (tenants.apis). Never Basic or sessions on a tenant host.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PARSER_CLASSES": [
+        "conduit.parsers.JSONParser",  # bounded nesting depth
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -261,7 +268,16 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
         if env("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # Login throttle counts (conduit.throttling), shared by every process: Redis, else files under DATA_DIR (one
+    # machine). Several web hosts without Redis would each count on their own: set REDIS_URL there.
+    "throttle": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL"),
+         "KEY_PREFIX": "conduit"}
+        if env("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": DATA_DIR / "throttle",
+              "OPTIONS": {"MAX_ENTRIES": 10000}}
+    ),
 }
 
 LOGGING = {

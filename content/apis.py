@@ -4,7 +4,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,6 +11,7 @@ from rest_framework.views import APIView
 from conduit.auth import INVALID_TOKEN_CHALLENGE, InvalidTokenFailed, TenantJWTAuthentication
 from conduit.errors import error_response
 from conduit.messages import MESSAGES
+from conduit.parsers import JSONParser
 from content import selectors, services
 from content.models import Article
 from content.selectors import NotFound

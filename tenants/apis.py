@@ -6,11 +6,13 @@ from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conduit.errors import error_response
 from conduit.net import client_ip
+from conduit.throttling import OperatorBasicAuthentication
 from tenants.models import Tenant
 from tenants.provisioning import redact
 from tenants.selectors import TenantNotFound, audit_list, tenant_get, tenant_list
@@ -40,7 +42,9 @@ class TenantOutput(serializers.ModelSerializer):
 
 
 class LifecycleApi(APIView):
-    """Maps the services' expected errors to 4xx JSON."""
+    """Operators only (a staff session, or HTTP Basic throttled on failures); the services' errors as 4xx JSON."""
+
+    authentication_classes = [SessionAuthentication, OperatorBasicAuthentication]
 
     def handle_exception(self, exc):
         if isinstance(exc, TenantNotFound):

@@ -1,4 +1,5 @@
 """Route each request: control host → control URLs; tenant host → tenant URLs inside tenant_context."""
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.http import JsonResponse
 
 from conduit.conf import conduit_settings
@@ -63,3 +64,22 @@ class TenantMiddleware:
             return self.get_response(request)
         finally:
             _current.reset(token)
+
+
+class TenantSessionMiddleware(SessionMiddleware):
+    """Sessions belong to the control plane: on a tenant host no session cookie is read, saved or deleted.
+
+    The tenant API authenticates by token only; an operator's cookie sent to a tenant host must neither resolve
+    against the tenant's users nor be flushed from the control database. Tenant hosts get an empty, unsaved session.
+    """
+
+    def process_request(self, request):
+        if getattr(request, "tenant", None) is not None:
+            request.session = self.SessionStore()
+            return
+        super().process_request(request)
+
+    def process_response(self, request, response):
+        if getattr(request, "tenant", None) is not None:
+            return response
+        return super().process_response(request, response)

@@ -9,6 +9,7 @@ from conduit.events import selectors
 from conduit.events.bus import get_bus
 from conduit.models import DirtyTenant
 from conduit.health import register
+from conduit.metrics import scrapers_only
 
 
 class PipelineCollector:
@@ -34,6 +35,7 @@ class PipelineCollector:
             yield GaugeMetricFamily("conduit_embedding_backlog", "Articles waiting for their vector.", value=backlog)
 
 
+@scrapers_only
 def metrics(request):
     registry = CollectorRegistry()
     if "PROMETHEUS_MULTIPROC_DIR" in os.environ:

@@ -3,6 +3,7 @@
 The same suite runs on the embedded index and on Elasticsearch (the real client in gunicorn and in the worker,
 talking to the fake ES wire server of tests/search/fake_es.py).
 """
+import json
 import signal
 import subprocess
 import sys
@@ -184,12 +185,40 @@ def test_related_articles_are_nearest_in_meaning(corpus):
     assert_error(site.get(f"/api/articles/{articles['bread']['slug']}/related", params={"limit": "99"}), 422, "limit")
 
 
-def test_other_tenants_see_nothing_and_health_reports_search(corpus, stack, backend):
-    site = corpus[0]
+GARDEN = [{"title": f"Tomatoes {n}", "description": "Garden", "body": f"Tomatoes need sun, water and compost ({n}).",
+           "tagList": ["garden"]} for n in ("early", "late", "cherry")]
+
+
+def article_ids(stack, slug):
+    """{article slug: primary key} read from the tenant database (the API never shows ids)."""
+    result = stack.manage("tenant_command", slug, "shell", "-v", "0", "-c",
+                          "import json; from content.models import Article; "
+                          "print(json.dumps(dict(Article.objects.values_list('slug', 'id'))))")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_other_tenants_see_nothing_even_when_article_ids_collide(corpus, stack, backend):
+    """Another site's articles have the very ids of this one's (ids start at 1 in each tenant database): a search
+    that read the wrong index would hydrate foreign hits as the other site's own articles and look plausible."""
+    site, _, _, articles = corpus
     other = Site(stack, stack.create_tenant())
-    assert search(other, q="bread", mode="text")["articlesCount"] == 0
-    check = site.get("/api/health").json()["checks"]["search"]
-    assert check["ok"] and check["backend"] == backend[0] and check["documents"] == 3 and check["vectors"] == 3
+    gardener = other.register()
+    theirs = [other.post("/api/articles", {"article": body}, gardener["token"]).json()["article"]["slug"]
+              for body in GARDEN]
+    indexed(other, 3)
+    ours = {articles[name]["slug"] for name in ("bread", "kube", "rye")}
+    mine, their_ids = article_ids(stack, site.slug), article_ids(stack, other.slug)
+    assert {their_ids[s] for s in theirs} <= {mine[s] for s in ours}  # the same primary keys on both sites
+
+    for q, site_count, other_count in (("bread", 2, 0), ("autoscaler", 1, 0), ("tomatoes", 0, 3)):
+        assert search(site, q=q, mode="text")["articlesCount"] == site_count, q
+        assert search(other, q=q, mode="text")["articlesCount"] == other_count, q
+    found = search(other, q="tomatoes", mode="text")
+    assert set(slugs(found)) == set(theirs)
+    assert all("<mark>Tomatoes</mark>" in a["highlights"]["title"] for a in found["articles"])
+    assert search(other, q="sourdough starter loaf", mode="text")["articlesCount"] == 0
+    checks = [s.get("/api/health").json()["checks"]["search"] for s in (site, other)]
+    assert all(c["ok"] and c["backend"] == backend[0] and c["documents"] == c["vectors"] == 3 for c in checks)
 
 
 def test_unpublishing_leaves_search_at_once_and_the_index_when_the_worker_catches_up(corpus):
