@@ -28,6 +28,8 @@ def dist(tmp_path):
     (root / "default-avatar.svg").write_text(AVATAR)
     (root / ".vite").mkdir()
     (root / ".vite" / "manifest.json").write_text("{}")
+    (root / ".env").write_text("SECRET=build-detail")
+    (root / "assets" / ".env").write_text("SECRET=build-detail")
     (tmp_path / "secret.txt").write_text("outside the build")
     return root
 
