@@ -72,7 +72,7 @@ describe('request', () => {
 
   it('reports an unreachable server as "Unable to connect"', async () => {
     vi.stubEnv('PUBLIC_API_URL', 'http://127.0.0.1:9/api');
-    const err = await request('GET', '/tags').catch(e => e);
+    const err = await request<never>('GET', '/tags').catch((e: ApiError) => e);
     expect(err.kind).toBe('network');
     expect(errorMessages(err)).toEqual([NETWORK_MESSAGE]);
     expect(NETWORK_MESSAGE).toContain('Unable to connect');

@@ -122,7 +122,11 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   }
   let res: Response;
   try {
-    res = await fetch(apiBase() + path, { method, headers, body, signal: opts.signal });
+    // Small writes use keepalive, so a favorite or follow clicked just before navigating away still lands.
+    // Same origin only: a cross-origin keepalive request cannot be preflighted everywhere.
+    const base = apiBase();
+    const keepalive = base.startsWith('/') && method !== 'GET' && !opts.form && (typeof body !== 'string' || body.length < 60_000);
+    res = await fetch(base + path, { method, headers, body, signal: opts.signal, keepalive });
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError('network', 0, {});

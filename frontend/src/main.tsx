@@ -119,7 +119,7 @@ function Guard({ children }: { children: (user: NonNullable<ReturnType<typeof us
   if (auth.state === 'unavailable') {
     return (
       <div class="container page">
-        <div class="feed-status">This page needs the server: connecting…</div>
+        <div class="feed-status">This page needs the server, which is not answering yet.</div>
       </div>
     );
   }
