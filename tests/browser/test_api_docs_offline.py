@@ -17,7 +17,8 @@ def test_tenant_docs_render_offline_on_a_custom_domain(stack, browser):
     # A custom domain (not *.localhost) is where Swagger UI would call its public validator; it must not.
     slug = stack.create_tenant(None, "--domain", "docs.example.test")
     load = load_docs(browser, f"http://docs.example.test:{stack.port}/api/docs")
-    assert_rendered_offline(load, ["/api/articles", "/api/articles/{slug}", "/api/users/login", "/api/profiles/{username}"])
+    assert_rendered_offline(load, ["/api/articles", "/api/articles/{slug}", "/api/users/login",
+                                   "/api/profiles/{username}"])
     assert len(load.paths) >= 19, load.paths  # the RealWorld API's operations, not a fragment
     stack.tenant(slug, "GET", "/api/health")  # the tenant is still served after the page load
 

@@ -28,7 +28,8 @@ def form_errors(response):
     """The error texts the admin form shows (field errors and the form's own), unescaped."""
     assert response.status_code == 200, response.status_code
     text = response.content.decode()
-    return [html.unescape(re.sub(r"<[^>]+>", "", m)) for m in re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', text, re.S)]
+    lists = re.findall(r'<ul class="errorlist[^"]*"[^>]*>(.*?)</ul>', text, re.S)
+    return [html.unescape(re.sub(r"<[^>]+>", "", m)) for m in lists]
 
 
 def test_add_page_needs_an_operator(db, client):
