@@ -1,5 +1,7 @@
 """A Conduit site per database backend (SQLite, PostgreSQL), driven through real HTTP."""
+import json
 import re
+import time
 import uuid
 
 import pytest
@@ -76,3 +78,23 @@ def assert_error(response, status, field=None):
     if field:
         assert field in body["errors"], body
     return body["errors"]
+
+
+def site_key(site):
+    """The tenant identity its signing key is derived from: "<id>:<slug>"."""
+    rows = json.loads(site.stack.manage("list_tenants", "--format", "json").stdout)
+    return f"{next(r['id'] for r in rows if r['slug'] == site.slug)}:{site.slug}"
+
+
+def auth_log(stack, request_id, timeout=5.0):
+    """The conduit.auth log entry of one request (found by its X-Request-ID) in the stack's gunicorn log."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for line in (stack.data_dir / "gunicorn.log").read_text().splitlines():
+            if line.startswith("{") and f'"{request_id}"' in line:
+                entry = json.loads(line)
+                if entry.get("logger") == "conduit.auth" and entry.get("request_id") == request_id:
+                    return entry
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no conduit.auth log line for request {request_id}")
+        time.sleep(0.1)

@@ -1,18 +1,11 @@
 """Tenants are isolated: users, tokens (by claim and by key), articles, and hosts."""
-import json
 import time
 
 import jwt
 import pytest
 
 from conduit.auth import key_ring, tenant_backend
-from tests.api.conftest import PASSWORD, Site, assert_error, name
-
-
-def site_key(site):
-    """The tenant identity its signing key is derived from: "<id>:<slug>"."""
-    rows = json.loads(site.stack.manage("list_tenants", "--format", "json").stdout)
-    return f"{next(r['id'] for r in rows if r['slug'] == site.slug)}:{site.slug}"
+from tests.api.conftest import PASSWORD, Site, assert_error, auth_log, name, site_key
 
 
 @pytest.fixture
@@ -36,15 +29,38 @@ def test_token_from_one_tenant_is_rejected_on_another(site, other):
     assert_error(site.get("/api/user", theirs["token"]), 401, "token")
 
 
-def test_forged_tenant_claim_fails_on_the_key(site, other):
-    token = site.register()["token"]
+def test_forged_tenant_claim_fails_on_the_key(site):
+    """Claim B signed with A's key, for a user id that exists on B: only the per-tenant key can refuse it."""
+    a, b = Site(site.stack, site.stack.create_tenant()), Site(site.stack, site.stack.create_tenant())
+    token, theirs = a.register()["token"], b.register()["token"]  # the first user of each fresh site
+    payload = jwt.decode(token, options={"verify_signature": False})
+    assert payload["user_id"] == jwt.decode(theirs, options={"verify_signature": False})["user_id"]
+    kid = jwt.get_unverified_header(token)["kid"]
+    forged = tenant_backend(kid, key_ring()[kid], site_key(a)).encode(dict(payload, tenant=b.slug))
+    request_id = f"forged-{b.slug}"
+    assert assert_error(b.get("/api/user", forged, headers={"X-Request-ID": request_id}), 401) == {
+        "token": ["is invalid"]}  # the response does not say why ...
+    assert auth_log(site.stack, request_id)["reason"] == "bad_signature"  # ... the log does
+    genuine = tenant_backend(kid, key_ring()[kid], site_key(b)).encode(dict(payload, tenant=b.slug))
+    assert b.get("/api/user", genuine).status_code == 200  # B's key with the same claims: that user exists on B
+    resigned = tenant_backend(kid, key_ring()[kid], site_key(a)).encode(dict(payload, tenant=a.slug))
+    assert a.get("/api/user", resigned).status_code == 200  # A's key with A's claim works on A
+
+
+def test_unknown_user_and_bad_signature_are_told_apart_in_the_log_only(site):
+    fresh = Site(site.stack, site.stack.create_tenant())
+    token = fresh.register()["token"]
     kid = jwt.get_unverified_header(token)["kid"]
     payload = jwt.decode(token, options={"verify_signature": False})
-    payload["tenant"] = other.slug
-    forged = tenant_backend(kid, key_ring()[kid], site_key(site)).encode(payload)  # claim B, signed with A's key
-    assert_error(other.get("/api/user", forged), 401, "token")
-    resigned = tenant_backend(kid, key_ring()[kid], site_key(site)).encode(dict(payload, tenant=site.slug))
-    assert site.get("/api/user", resigned).status_code == 200  # the same key with the right claim works
+    nobody = tenant_backend(kid, key_ring()[kid], site_key(fresh)).encode(dict(payload, user_id="999999"))
+    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    answers = {}
+    for reason, bad in (("unknown_user", nobody), ("bad_signature", tampered)):
+        request_id = f"{reason}-{fresh.slug}"
+        response = fresh.get("/api/user", bad, headers={"X-Request-ID": request_id})
+        answers[reason] = (response.status_code, response.content, response.headers["WWW-Authenticate"])
+        assert auth_log(site.stack, request_id)["reason"] == reason
+    assert answers["unknown_user"] == answers["bad_signature"]
 
 
 def test_unknown_key_id_is_rejected(site):

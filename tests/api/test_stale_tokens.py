@@ -4,7 +4,6 @@ Every forged token below carries the reader's own user id, and the reader has fa
 an implementation that trusted any part of a bad token would answer `favorited: true` / `following: true`, and the
 byte-for-byte comparison with the no-token answer would fail.
 """
-import json
 import time
 import uuid
 
@@ -12,8 +11,7 @@ import jwt
 import pytest
 
 from conduit.auth import key_ring, tenant_backend
-from tests.api.conftest import Site, assert_error, name
-from tests.api.test_isolation import site_key
+from tests.api.conftest import Site, assert_error, auth_log, name, site_key
 
 CHALLENGE = 'Token error="invalid_token"'
 # kind of bad token → the reason the server logs for it (at DEBUG, with the request id; never in the response)
@@ -25,20 +23,6 @@ KINDS = {
     "other_tenant": "bad_signature",  # another site's key: the signature fails before the claim is even read
     "deleted_user": "unknown_user",
 }
-
-
-def auth_log(stack, request_id, timeout=5.0):
-    """The conduit.auth log entry of one request (found by its X-Request-ID) in the stack's gunicorn log."""
-    deadline = time.monotonic() + timeout
-    while True:
-        for line in (stack.data_dir / "gunicorn.log").read_text().splitlines():
-            if line.startswith("{") and f'"{request_id}"' in line:
-                entry = json.loads(line)
-                if entry.get("logger") == "conduit.auth" and entry.get("request_id") == request_id:
-                    return entry
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no conduit.auth log line for request {request_id}")
-        time.sleep(0.1)
 
 
 def resign(site, token, key=None, kid=None, **claims):
