@@ -20,7 +20,9 @@ urlpatterns = [
     path("api/", include("media.urls")),
     path("api/schema", SpectacularAPIView.as_view(urlconf="conduit.urls_tenant", custom_settings=TENANT_SCHEMA),
          name="tenant-schema"),
-    path("api/docs", SpectacularSwaggerView.as_view(url_name="tenant-schema"), name="tenant-docs"),
+    # Swagger UI loads its assets from our static files (drf-spectacular-sidecar, settings.py): it works offline.
+    path("api/docs", SpectacularSwaggerView.as_view(url_name="tenant-schema", title=TENANT_SCHEMA["TITLE"]),
+         name="tenant-docs"),
     # Last: the Conduit Frontend (assets, index.html for every client route); never shadows /api.
     path("", include("spa.urls")),
 ]

@@ -36,6 +36,7 @@ def browser():
 class PageLoad:
     """What a page did: its operations, every request it made, and the ones that failed or left the site."""
 
+    title: str = ""
     paths: list = field(default_factory=list)
     requests: list = field(default_factory=list)
     failed: list = field(default_factory=list)
@@ -68,6 +69,7 @@ def load_docs(browser, url, *, block=None, timeout_ms=30_000, ignore_https_error
         except Exception:  # nothing rendered: the caller sees empty paths and the failed requests
             pass
         page.wait_for_load_state("networkidle", timeout=timeout_ms)
+        result.title = page.title()
         result.paths = page.eval_on_selector_all(".opblock .opblock-summary-path",
                                                  "nodes => nodes.map(n => n.dataset.path)")
     finally:

@@ -20,6 +20,7 @@ def test_tenant_docs_render_offline_on_a_custom_domain(stack, browser):
     assert_rendered_offline(load, ["/api/articles", "/api/articles/{slug}", "/api/users/login",
                                    "/api/profiles/{username}"])
     assert len(load.paths) >= 19, load.paths  # the RealWorld API's operations, not a fragment
+    assert load.title == "RealWorld Conduit API"  # the site's API, not the control plane's
     stack.tenant(slug, "GET", "/api/health")  # the tenant is still served after the page load
 
 
@@ -32,6 +33,7 @@ def test_tenant_subdomain_docs_render_offline(stack, browser):
 def test_control_docs_render_offline(stack, browser):
     load = load_docs(browser, f"http://localhost:{stack.port}/api/docs")
     assert_rendered_offline(load, ["/api/tenants", "/api/tenants/{slug}"])
+    assert load.title == "Conduit control plane API"
 
 
 def test_a_failing_asset_fails_the_check(stack, browser):
