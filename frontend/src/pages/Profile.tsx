@@ -49,33 +49,32 @@ export function ProfilePage({
 
   return (
     <div class="profile-page">
-      <div class="user-info">
-        <div class="container">
-          <div class="row">
-            <div class="col-xs-12 col-md-10 offset-md-1">
-              {profile ? (
-                <>
-                  <Avatar image={profile.image} cls="user-img" alt={`${profile.username}'s profile picture`} />
-                  <h4>{profile.username}</h4>
-                  <p>{profile.bio || ''}</p>
-                  {mine ? (
-                    <a class="btn btn-sm btn-outline-secondary action-btn" href="/settings">
-                      <i class="ion-gear-a" aria-hidden="true" />
-                      &nbsp; Edit Profile Settings
-                    </a>
-                  ) : (
-                    <FollowButton profile={profile} onChange={setProfile} />
-                  )}
-                </>
-              ) : errors.length ? (
-                <ErrorList errors={errors} />
-              ) : (
-                <div class="feed-status" aria-busy="true">Loading profile...</div>
-              )}
+      {profile ? (
+        <div class="user-info">
+          <div class="container">
+            <div class="row">
+              <div class="col-xs-12 col-md-10 offset-md-1">
+                <Avatar image={profile.image} cls="user-img" alt={`${profile.username}'s profile picture`} />
+                <h4>{profile.username}</h4>
+                <p>{profile.bio || ''}</p>
+                {mine ? (
+                  <a class="btn btn-sm btn-outline-secondary action-btn" href="/settings">
+                    <i class="ion-gear-a" aria-hidden="true" />
+                    &nbsp; Edit Profile Settings
+                  </a>
+                ) : (
+                  <FollowButton profile={profile} onChange={setProfile} />
+                )}
+              </div>
             </div>
           </div>
         </div>
-      </div>
+      ) : (
+        // no .user-info until there is a user: `.profile-page, .user-info` must match one element meanwhile
+        <div class="container page">
+          {errors.length ? <ErrorList errors={errors} /> : <div class="feed-status" aria-busy="true">Loading profile...</div>}
+        </div>
+      )}
       {profile && (
         <div class="container">
           <div class="row">
