@@ -75,3 +75,11 @@ def load_docs(browser, url, *, block=None, timeout_ms=30_000, ignore_https_error
     finally:
         context.close()
     return result
+
+
+def assert_rendered_offline(load: PageLoad, must_show):
+    """Swagger UI rendered these operations from our own static files, and nothing failed or left the site."""
+    assert load.failed == [], load.failed
+    assert load.foreign == [], f"the page reached beyond the site: {load.foreign}"
+    assert set(must_show) <= set(load.paths), load.paths
+    assert any("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle" in u for u in load.requests)

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.browser.conftest import load_docs
-from tests.browser.test_api_docs_offline import assert_rendered_offline
+from tests.browser.conftest import assert_rendered_offline, load_docs
 from tests.stack import Stack, free_port
 
 pytestmark = [

@@ -1,16 +1,9 @@
 """/api/docs renders in a real Chromium that can reach 127.0.0.1 only: Swagger UI comes from our own static files."""
 import pytest
 
-from tests.browser.conftest import load_docs
+from tests.browser.conftest import assert_rendered_offline, load_docs
 
 pytestmark = pytest.mark.browser
-
-
-def assert_rendered_offline(load, must_show):
-    assert load.failed == [], load.failed
-    assert load.foreign == [], f"the page reached beyond the site: {load.foreign}"
-    assert set(must_show) <= set(load.paths), load.paths
-    assert any("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle" in u for u in load.requests)
 
 
 def test_tenant_docs_render_offline_on_a_custom_domain(stack, browser):
