@@ -23,7 +23,7 @@ def exported(stack, tmp_path_factory):
     return site, path, site.snapshot()
 
 
-@pytest.mark.parametrize("engine", ["sqlite", "postgres"])
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_import_under_new_slug_serves_the_same_content(stack, exported, pg_target, engine):
     site, path, before = exported
     new = f"{site.slug}-{engine[:2]}"
@@ -111,6 +111,7 @@ def test_import_refuses_an_existing_slug(stack, exported):
     assert site.snapshot() == before
 
 
+@pytest.mark.postgres
 def test_imported_tenant_moves_with_its_media(stack, exported, pg_target):
     """Media keys depend on the slug only (rewritten on import), so they survive a later move untouched."""
     site, path, _ = exported

@@ -37,6 +37,7 @@ def wait_done(stack, slug, auth, seconds=120):
     raise AssertionError(f"move of {slug} did not finish: {body}")
 
 
+@pytest.mark.postgres
 def test_move_through_the_control_api_reports_progress_and_audits(stack, operator, pg_target):
     site = Site(stack, stack.create_tenant()).populate(articles=2)
     before = site.snapshot()
@@ -89,6 +90,7 @@ def test_export_download_is_a_verified_archive(stack, operator):
     assert any(a["action"] == "tenant.export" for a in audit)
 
 
+@pytest.mark.postgres
 def test_admin_starts_a_move_and_shows_its_outcome(stack, operator, pg_target):
     slug, target = stack.create_tenant(), pg_target()
     session, host = requests.Session(), {"Host": "localhost"}

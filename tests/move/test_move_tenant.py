@@ -3,8 +3,12 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.move.conftest import Hammer, Site, pg_database_exists, tenant_row
 from tests.stack import ROOT
+
+pytestmark = pytest.mark.postgres  # every move here has a PostgreSQL source or target
 
 READ_PATHS = ["/api/articles?limit=20", "/api/tags"]
 

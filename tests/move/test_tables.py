@@ -2,6 +2,7 @@
 import datetime
 import uuid
 
+import pytest
 from django.db import transaction
 
 from tenants.connections import ensure_alias
@@ -39,6 +40,7 @@ def copy(src, dst):
         tables.reset_sequences(dst, models)
 
 
+@pytest.mark.postgres
 def test_round_trip_across_engines_keeps_every_checksum(make_tenant, pg_tenant_url):
     lite, pg = make_tenant(), make_tenant(database_url=pg_tenant_url)
     back = make_tenant()
