@@ -52,6 +52,8 @@ test('search from the navbar: highlights, mode switch, tag filter, pagination, d
   );
 
   await page.goto('/');
+  await expect(page.locator('.article-preview h1').first()).toContainText(word);
+  await screenshot(page, 'home.png');
   const box = page.locator('nav input[type="search"]');
   await box.fill(word);
   await box.press('Enter');

@@ -193,8 +193,6 @@ test('pagination: ten per page, ?page=N in the URL', async ({ page, request }) =
   await expect(page.locator('.article-preview')).toHaveCount(10);
   await page.goto(`/profile/${author.username}?page=2`);
   await expect(page.locator('.article-preview')).toHaveCount(2);
-  await page.goto('/');
-  await screenshot(page, 'home.png');
 });
 
 test('drafts: saved from the editor, listed on the author\'s profile only, then published', async ({ page, browser, request }) => {
