@@ -42,6 +42,16 @@ def test_fullwidth_lookalike_email_domain_is_a_conflict(site):
     assert_error(register(site, name(), f"{local}@{fullwidth('example')}.com"), 409, "email")
 
 
+def test_lookalike_email_logs_in_as_the_account_it_normalises_to(site):
+    """The flip side of refusing look-alikes: the fullwidth spelling of one's own address still logs in."""
+    local = name()
+    user = site.register(email=f"{local}@{fullwidth('example')}.com")
+    assert user["email"] == f"{local}@example.com"
+    login = site.post("/api/users/login", {"user": {"email": f"{local}@{fullwidth('EXAMPLE')}.com",
+                                                    "password": PASSWORD}})
+    assert login.status_code == 200 and login.json()["user"]["username"] == user["username"], login.text
+
+
 @pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 @pytest.mark.parametrize("field", ["username", "email"])
 def test_case_variants_cannot_both_be_stored_even_past_the_service(engine, field, make_tenant, pg_tenant_url):
