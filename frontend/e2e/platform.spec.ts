@@ -28,6 +28,7 @@ interface SearchAnswer {
 }
 
 test('search from the navbar: highlights, mode switch, tag filter, pagination, degraded notice; related articles', async ({ page, request }) => {
+  test.setTimeout(240_000); // on a fresh stack the worker loads the embedding model before related articles exist
   const author = await apiRegister(request, BASE_URL, 'searcher');
   const word = unique('zq').toLowerCase(); // a word no other article has
   const tag = unique('bake');
