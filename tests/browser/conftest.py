@@ -25,7 +25,11 @@ def browser():
     with sync_playwright() as playwright:
         # executable_path: Playwright drives the system browser and never downloads one of its own.
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            f"--host-resolver-rules={HOST_RULES}", "--proxy-server=direct://", "--no-sandbox",
+            # Names resolve to nothing but loopback, and anything else (an IP literal too) goes to a proxy that
+            # is not there (port 9, discard): only 127.0.0.1 answers.
+            f"--host-resolver-rules={HOST_RULES}", "--proxy-server=http://127.0.0.1:9",
+            f"--proxy-bypass-list={';'.join(['127.0.0.1', 'localhost', '*.localhost', *LOOPBACK_NAMES])}",
+            "--no-sandbox",
             "--disable-background-networking", "--disable-component-update", "--disable-sync",
         ])
         yield chromium

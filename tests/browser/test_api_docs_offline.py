@@ -38,3 +38,14 @@ def test_a_failing_asset_fails_the_check(stack, browser):
     assert any("swagger-ui-bundle" in f for f in load.failed), load.failed
     with pytest.raises(AssertionError):
         assert_rendered_offline(load, ["/api/articles"])
+
+
+@pytest.mark.parametrize("url", ["https://cdn.jsdelivr.net/npm/swagger-ui-dist/swagger-ui.css", "http://192.0.2.1/"])
+def test_the_browser_reaches_nothing_beyond_loopback(browser, url):
+    """The harness itself: public names and IP literals both fail, so a page that needs them cannot pass."""
+    page = browser.new_page()
+    try:
+        with pytest.raises(Exception, match=r"net::ERR_(PROXY_CONNECTION_FAILED|NAME_NOT_RESOLVED)"):
+            page.goto(url, timeout=10_000)
+    finally:
+        page.close()
