@@ -44,14 +44,14 @@ class TenantCreateForm(forms.ModelForm):
 
     slug = forms.CharField(max_length=200, help_text=f"Lowercase letters, digits and hyphens; the site is served at "
                                                     f"&lt;slug&gt;.{settings.BASE_DOMAIN}.")
-    name = forms.CharField(max_length=200, required=False, help_text="Shown to readers; defaults to the slug.")
+    name = forms.CharField(max_length=200, required=False, help_text="Display name; defaults to the slug.")
     domains = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
         help_text="Optional custom domains, one per line (or comma-separated); the first is the primary one.")
     database_url = forms.CharField(
         label="Database URL", required=False, max_length=500, widget=forms.TextInput(attrs={"size": 80}),
-        help_text="Optional: an empty PostgreSQL database or a new SQLite file. Empty: the platform's default "
-                  "(CONDUIT_TENANT_DATABASE_URL), cloned from the migrated template.")
+        help_text="Optional: where the site's database goes (postgres://… or sqlite:///…). Empty: the platform's "
+                  "default (CONDUIT_TENANT_DATABASE_URL). Either way it is cloned from the migrated template.")
 
     class Meta:
         model = Tenant
