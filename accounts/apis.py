@@ -87,7 +87,8 @@ class CurrentUserApi(AuthenticatedApi):
         class UpdateUser(Input):
             username = Text(max_length=150, required=False, validators=[UnicodeUsernameValidator()])
             email = Email(max_length=254, required=False)
-            password = Text(max_length=128, required=False, trim_whitespace=False)
+            password = Text(max_length=128, required=False, allow_blank=True, trim_whitespace=False,
+                            help_text='a new password; "" (a settings form left empty) keeps the current one')
             bio = Text(required=False, allow_null=True, allow_blank=True, help_text='"" or null clears it (null)')
             image = HttpUrl(required=False, allow_null=True, allow_blank=True,
                             help_text='an http or https URL; "" or null clears it (null)')

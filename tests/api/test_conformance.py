@@ -42,6 +42,16 @@ def test_update_user_blank_or_null_clears_to_null(site):
     assert site.get("/api/user", token).json()["user"]["bio"] is None
 
 
+def test_update_user_with_an_empty_password_keeps_the_password(site):
+    user = site.register()
+    settings_form = {"username": user["username"], "email": user["email"], "bio": "", "image": "", "password": ""}
+    assert site.put("/api/user", {"user": settings_form}, user["token"]).status_code == 200
+    login = site.post("/api/users/login", {"user": {"email": user["email"], "password": PASSWORD}})
+    assert login.status_code == 200
+    blank = site.put("/api/user", {"user": {"username": "", "email": ""}}, user["token"])
+    assert assert_error(blank, 422) == {"username": BLANK, "email": BLANK}
+
+
 @pytest.mark.parametrize("field", ["title", "description", "body"])
 def test_blank_article_fields_cant_be_blank(site, alice, field):
     article = {"title": "A title", "description": "d", "body": "b", field: ""}
