@@ -148,9 +148,10 @@ def _rows(reader, name, width, digest):
 
 
 def _insert(alias, model, name, rows):
+    driver_error = connections[alias].Database.Error  # PostgreSQL's COPY raises psycopg's own errors
     try:
         return tables.insert_rows(alias, model, rows)
-    except (DatabaseError, ValidationError, ValueError, TypeError, OverflowError) as exc:
+    except (DatabaseError, driver_error, ValidationError, ValueError, TypeError, OverflowError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ArchiveError(f"archive member {name} does not fit table {model._meta.db_table}: {reason}") from None
 
