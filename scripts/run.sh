@@ -26,5 +26,5 @@ if $PY manage.py help run_worker >/dev/null 2>&1; then
   $PY manage.py run_worker &
   pids+=($!)
 fi
-echo "Conduit: control plane http://localhost:${PORT}/admin/  demo tenant http://demo.localhost:${PORT}/api/articles" >&2
+echo "Conduit: control plane http://localhost:${PORT}/admin/  demo site http://${CONDUIT_DEMO_TENANT:-demo}.localhost:${PORT}/ (API: /api/articles)" >&2
 wait -n

@@ -26,6 +26,11 @@ TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css"
 COMPRESSIBLE = {"text/javascript", "text/css", "image/svg+xml", "application/json", "application/manifest+json",
                 "text/plain", "text/html"}
 GZIP_MIN_BYTES = 1024
+# The app's page may run its own scripts only: an injected <script> or on*= attribute cannot run even if a rendering
+# bug let one through. Images and media come from anywhere (avatars are URLs; media may be presigned S3 URLs).
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src * data: blob:; media-src * blob:; connect-src 'self'; font-src 'self' data:; "
+                           "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 NOT_BUILT = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Conduit: the app is not built</title></head>
@@ -117,4 +122,5 @@ def shell(request, path=""):
         preview = previews.profile_preview(request, match[1])
     response = HttpResponse(with_preview(html, preview) if preview else html, content_type="text/html; charset=utf-8")
     response["Cache-Control"] = REVALIDATE
+    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     return response

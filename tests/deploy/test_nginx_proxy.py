@@ -204,6 +204,7 @@ def test_tenant_hosts_get_the_frontend_from_nginx_with_cache_headers(proxied):
         assert status == 200 and body.decode() == FRONTEND_INDEX, path
         assert headers["cache-control"] == "no-cache" and "max-age=31536000" in headers["strict-transport-security"]
         assert "x-request-id" not in headers, f"{path} reached Django; nginx serves the page itself"
+        assert "script-src 'self';" in headers["content-security-policy"]
     status, headers, body = curl(proxied, f"{slug}.localhost", "/assets/index-3f2a1b9c.js", "-H", "Accept-Encoding: gzip")
     assert status == 200 and headers["cache-control"] == "public, max-age=31536000, immutable"
     assert headers["content-encoding"] == "gzip" and headers["x-content-type-options"] == "nosniff"

@@ -1,11 +1,13 @@
 """The Conduit Frontend on tenant hosts: assets, dist-root files, index.html for client routes, /api untouched."""
 import gzip
+from pathlib import Path
 
 import pytest
 
 from tests.frontend.conftest import AVATAR, INDEX, SCRIPT
 
 pytestmark = pytest.mark.django_db(transaction=True)
+ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ROUTES = ["/", "/login", "/register", "/settings", "/editor", "/editor/some-slug", "/article/unknown-slug",
                  "/profile/nobody", "/profile/nobody/favorites", "/search?q=bread&page=2", "/?page=3",
                  "/deep/unknown/route", "/assets", "/index.html"]
@@ -18,6 +20,15 @@ def test_every_client_route_answers_index_html_uncached(client, frontend, host, 
     assert response.content.decode() == INDEX
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert response["Cache-Control"] == "no-cache"
+    assert "script-src 'self';" in response["Content-Security-Policy"]  # no inline or injected scripts run
+
+
+def test_the_page_policy_is_the_same_behind_nginx(client, frontend, host):
+    from spa.views import CONTENT_SECURITY_POLICY
+
+    nginx = (ROOT / "deploy" / "nginx" / "snippets" / "conduit-frontend.conf").read_text()
+    assert nginx.count(f'add_header Content-Security-Policy "{CONTENT_SECURITY_POLICY}";') == 2
+    assert client.get("/", HTTP_HOST=host)["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
 
 
 def test_hashed_assets_are_immutable_for_a_year(client, frontend, host):
