@@ -1,8 +1,10 @@
 """Attacks on logins: password oracles beside the throttled login, and throttles each process counts on its own."""
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 
 from tests.api.conftest import PASSWORD, assert_error, site  # noqa: F401 (site: a SQLite and a PostgreSQL tenant)
 from tests.security.operators import OPERATOR_PASSWORD, admin_login, basic, create_operator
@@ -59,6 +61,20 @@ def test_login_throttle_counts_across_gunicorn_workers(throttled):
                for _ in range(LIMIT + 1)]
     assert [r.status_code for r in answers] == [401] * LIMIT + [429], [r.status_code for r in answers]
     assert_error(answers[-1], 429)
+
+
+def test_login_throttle_holds_under_a_concurrent_burst(throttled):
+    """Many attempts at once over every worker: still exactly LIMIT get through (check-and-count is atomic)."""
+    slug, ip = throttled.create_tenant(), client_ip()
+    body = {"user": {"email": "ghost@example.com", "password": "a-guess-123"}}
+
+    def attempt(_):
+        return requests.post(throttled.url("/api/users/login"), json=body, timeout=60,
+                             headers={"Host": f"{slug}.localhost", "X-Forwarded-For": ip}).status_code
+
+    with ThreadPoolExecutor(16) as pool:
+        codes = list(pool.map(attempt, range(12 * LIMIT)))
+    assert sorted(codes) == [401] * LIMIT + [429] * (11 * LIMIT), codes
 
 
 def test_admin_login_is_throttled_after_failed_operator_logins(throttled):
