@@ -69,7 +69,7 @@ def test_web_role_migrates_exports_static_resets_metrics_and_stops_gracefully(tm
             try:
                 status = requests.get(f"http://127.0.0.1:{port}/api/health", headers={"Host": "localhost"},
                                       timeout=5).status_code
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not up yet, or a worker still booting (busy machine)
                 time.sleep(0.2)
         assert status == 200, web.stderr.read() if web.poll() is not None else status
         assert (tmp_path / "data" / "control.sqlite3").exists()  # migrated before gunicorn started
