@@ -8,8 +8,8 @@ export default defineConfig({
   retries: 0,
   fullyParallel: false,
   reporter: 'list',
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  timeout: 90_000,
+  expect: { timeout: 20_000 }, // a loaded CI box: password hashing alone can take seconds
   use: {
     baseURL: process.env.BASE_URL,
     launchOptions: { executablePath: process.env.CONDUIT_TEST_CHROMIUM || '/usr/bin/chromium' },

@@ -7,7 +7,7 @@ import { PAGE_SIZE, avatar, formatDate, pageCount, pageWindow } from './util';
 export function ErrorList({ errors }: { errors: string[] }) {
   if (!errors.length) return null;
   return (
-    <ul class="error-messages" role="alert">
+    <ul class="error-messages" aria-live="assertive">
       {errors.map((e, i) => (
         <li key={i}>{e}</li>
       ))}
