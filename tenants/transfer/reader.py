@@ -88,13 +88,14 @@ class ArchiveReader:
             self.tar = tarfile.open(path, "r:gz")
         except READ_ERRORS as exc:
             raise ArchiveError(f"cannot read archive {path}: {exc}") from exc
-        self.members = {}
+        self.members, count = {}, 0
         try:
-            while (member := self.tar.next()) is not None:
+            while (member := self.tar.next()) is not None:  # tarfile keeps every header it reads: count them all
+                count += 1
+                if count > limits["members"]:
+                    raise ArchiveError(f"archive has more than {limits['members']} members (CONDUIT_ARCHIVE_MAX_MEMBERS)")
                 if member.isdir():
                     continue
-                if len(self.members) >= limits["members"]:
-                    raise ArchiveError(f"archive has more than {limits['members']} members (CONDUIT_ARCHIVE_MAX_MEMBERS)")
                 if member.name in self.members:
                     raise ArchiveError(f"archive member {member.name} appears twice")
                 if not member.isfile():
