@@ -13,6 +13,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.cache import caches
 from django.dispatch import receiver
 from django.http import JsonResponse
+from drf_spectacular.authentication import BasicScheme
 from rest_framework import exceptions
 from rest_framework.authentication import BasicAuthentication, get_authorization_header
 from rest_framework.throttling import SimpleRateThrottle
@@ -110,3 +111,9 @@ class OperatorBasicAuthentication(BasicAuthentication):
             if wait is not None:
                 raise exceptions.Throttled(max(1, round(wait)))
         return super().authenticate(request)
+
+
+class OperatorBasicScheme(BasicScheme):
+    """OpenAPI: the control API's HTTP Basic is plain `basicAuth` in the schema."""
+
+    target_class = OperatorBasicAuthentication
