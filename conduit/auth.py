@@ -111,7 +111,7 @@ class TenantAccessToken(AccessToken):
                 kid = jwt.get_unverified_header(self.token).get("kid")
             except jwt.InvalidTokenError as exc:
                 raise TokenRejected("malformed") from exc
-            if kid not in ring:
+            if not isinstance(kid, str) or kid not in ring:
                 raise TokenRejected("unknown_kid")  # never issued here, or its key was retired by a rotation
         return tenant_backend(kid, ring[kid], _site_key())
 

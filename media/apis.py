@@ -86,7 +86,7 @@ class MediaApi(TenantApi):
         if isinstance(exc, MediaRejected):
             return error_response(exc.status, "file", str(exc))
         if isinstance(exc, MediaForbidden):
-            return error_response(status.HTTP_403_FORBIDDEN, "media", str(exc))
+            return error_response(status.HTTP_403_FORBIDDEN, "media", MESSAGES["forbidden"])
         if isinstance(exc, MediaStorageUnavailable):
             return error_response(status.HTTP_503_SERVICE_UNAVAILABLE, "file", str(exc))
         if isinstance(exc, (MediaNotFound, MediaOutsideTenant)):

@@ -4,6 +4,7 @@ import json
 import pytest
 
 from tests.api.conftest import PASSWORD, Site, assert_error, name
+from tests.media import samples
 
 BLANK = ["can't be blank"]
 
@@ -101,6 +102,10 @@ def test_the_other_messages_keep_their_words(site, alice, bob):
     assert assert_error(site.get("/api/search?q="), 422) == {"q": BLANK}  # search speaks the same words
     assert assert_error(site.get("/api/media", alice["token"], params={"limit": "x"}), 422) == {
         "limit": ["must be an integer"]}  # and media
+    upload = site.call("POST", "/api/media", alice["token"], files={"file": ("a.png", samples.png(), "image/png")})
+    media_id = upload.json()["media"]["id"]
+    assert assert_error(site.delete(f"/api/media/{media_id}", bob["token"]), 403) == {"media": ["forbidden"]}
+    assert assert_error(site.get("/api/media/no-such-media", alice["token"]), 404) == {"media": ["not found"]}
 
 
 @pytest.mark.parametrize("image", [

@@ -4,6 +4,8 @@ Every forged token below carries the reader's own user id, and the reader has fa
 an implementation that trusted any part of a bad token would answer `favorited: true` / `following: true`, and the
 byte-for-byte comparison with the no-token answer would fail.
 """
+import base64
+import json
 import time
 import uuid
 
@@ -116,6 +118,20 @@ def test_a_malformed_authorization_header_is_treated_like_a_bad_token(site, worl
     stale = site.get("/api/tags", headers={"Authorization": "Token"})
     assert (stale.status_code, stale.content, stale.headers["WWW-Authenticate"]) == (200, anonymous.content, CHALLENGE)
     assert_error(site.get("/api/user", headers={"Authorization": "Token a b"}), 401, "token")
+
+
+def test_a_token_with_an_odd_header_is_a_bad_token_not_a_server_error(site, world):
+    def part(value):
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    payload = jwt.decode(world["reader"]["token"], options={"verify_signature": False})
+    anonymous = site.get("/api/tags")
+    for header in ({"alg": "HS256", "kid": ["k0"]}, {"alg": "HS256", "kid": {"a": 1}}, {"alg": "none", "kid": "k0"}):
+        token = f"{part(header)}.{part(payload)}.{part('sig')}"
+        stale = site.get("/api/tags", token)
+        assert (stale.status_code, stale.content, stale.headers["WWW-Authenticate"]) == (200, anonymous.content,
+                                                                                        CHALLENGE), header
+        assert assert_error(site.get("/api/user", token), 401) == {"token": ["is invalid"]}, header
 
 
 def test_login_with_a_stale_token_still_logs_in(site, world):
