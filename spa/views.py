@@ -20,6 +20,10 @@ REVALIDATE = "no-cache"  # index.html and un-hashed root files: always asked aga
 SAFE = ("GET", "HEAD")
 ARTICLE = re.compile(r"article/([^/]+)/?")
 PROFILE = re.compile(r"profile/([^/]+)/?")
+# The app's own routes (frontend/src/router.ts parseRoute): anything else gets the same page with status 404, so the
+# app still renders its "not found" view while crawlers, probes (/admin/, /wp-login.php) and tests see a 404.
+CLIENT_ROUTE = re.compile(r"(?:|index\.html|login|register|settings|search|editor(?:/[^/]+)?|article/[^/]+|tag/[^/]+"
+                          r"|profile/[^/]+(?:/favorites|/drafts)?)/?")
 TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
          ".json": "application/json", ".webmanifest": "application/manifest+json", ".woff2": "font/woff2",
          ".map": "application/json", ".txt": "text/plain", ".html": "text/html", ".ico": "image/x-icon"}
@@ -120,7 +124,9 @@ def shell(request, path=""):
         preview = previews.article_preview(request, match[1])
     elif match := PROFILE.fullmatch(path):
         preview = previews.profile_preview(request, match[1])
-    response = HttpResponse(with_preview(html, preview) if preview else html, content_type="text/html; charset=utf-8")
+    status = 200 if CLIENT_ROUTE.fullmatch(path) else 404
+    response = HttpResponse(with_preview(html, preview) if preview else html, status=status,
+                            content_type="text/html; charset=utf-8")
     response["Cache-Control"] = REVALIDATE
     response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     return response

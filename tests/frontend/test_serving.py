@@ -9,8 +9,10 @@ from tests.frontend.conftest import AVATAR, INDEX, SCRIPT
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ROUTES = ["/", "/login", "/register", "/settings", "/editor", "/editor/some-slug", "/article/unknown-slug",
-                 "/profile/nobody", "/profile/nobody/favorites", "/search?q=bread&page=2", "/?page=3",
-                 "/deep/unknown/route", "/assets", "/index.html"]
+                 "/profile/nobody", "/profile/nobody/favorites", "/profile/nobody/drafts/", "/tag/bread",
+                 "/search?q=bread&page=2", "/?page=3", "/index.html"]
+UNKNOWN_ROUTES = ["/deep/unknown/route", "/assets", "/admin/", "/admin/login/", "/wp-login.php", "/article/a/b",
+                  "/profile/nobody/other"]
 
 
 @pytest.mark.parametrize("path", CLIENT_ROUTES)
@@ -21,6 +23,14 @@ def test_every_client_route_answers_index_html_uncached(client, frontend, host, 
     assert response["Content-Type"] == "text/html; charset=utf-8"
     assert response["Cache-Control"] == "no-cache"
     assert "script-src 'self';" in response["Content-Security-Policy"]  # no inline or injected scripts run
+
+
+@pytest.mark.parametrize("path", UNKNOWN_ROUTES)
+def test_a_path_the_app_does_not_route_is_the_page_with_a_404(client, frontend, host, path):
+    response = client.get(path, HTTP_HOST=host)
+    assert response.status_code == 404
+    assert response.content.decode() == INDEX  # the app renders its own "not found" view
+    assert response["Cache-Control"] == "no-cache"
 
 
 def test_the_page_policy_is_the_same_behind_nginx(client, frontend, host):
@@ -73,7 +83,7 @@ def test_dist_root_files_are_served_and_revalidated(client, frontend, host):
 def test_build_internals_and_files_outside_the_build_are_not_served(client, frontend, host, path):
     response = client.get(path, HTTP_HOST=host)
     assert b"outside the build" not in response.content and b"build-detail" not in response.content
-    assert response.status_code == 200 and response.content.decode() == INDEX
+    assert response.status_code == 404 and response.content.decode() == INDEX
 
 
 def test_the_api_is_untouched(client, frontend, host):
