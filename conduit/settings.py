@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served from our static files: /api/docs works offline
     "conduit",
     "tenants",
+    "events",
     "accounts",
     "content",
     "search",
@@ -141,12 +142,12 @@ CONDUIT = {
     "EMBEDDING_MODEL": env("CONDUIT_EMBEDDING_MODEL", ""),  # a sentence-transformers name/path; empty: the bundled MiniLM
     # torch/BLAS threads of a process that embeds: 1 keeps query latency stable when processes share the cores.
     "EMBEDDING_THREADS": int(env("CONDUIT_EMBEDDING_THREADS", 1)),
-    # Content events (conduit.events): "db" (embedded log in the control DB) or "kafka://host:port[,host:port]".
+    # Content events (events/): "db" (embedded log in the control DB) or "kafka://host:port[,host:port]".
     "EVENT_BUS": env("CONDUIT_EVENT_BUS", "db"),
     "KAFKA_TOPIC": env("CONDUIT_KAFKA_TOPIC", "conduit.content"),
     "KAFKA_GROUP": env("CONDUIT_KAFKA_GROUP", "conduit-indexers"),
     "KAFKA_PUBLISH_TIMEOUT": float(env("CONDUIT_KAFKA_PUBLISH_TIMEOUT", 2.0)),  # s before a publish counts as failed
-    "EVENT_HANDLER": env("CONDUIT_EVENT_HANDLER", "search.indexing.index_events"),  # dotted path the worker calls
+    "EVENT_HANDLER": env("CONDUIT_EVENT_HANDLER", "search.indexing.indexer"),  # the worker's events.handler.EventHandler
     "WORKER_BATCH_SIZE": int(env("CONDUIT_WORKER_BATCH_SIZE", 100)),
     "WORKER_THREADS": int(env("CONDUIT_WORKER_THREADS", 8)),  # tenants of one batch indexed concurrently
     "WORKER_POLL_SECONDS": float(env("CONDUIT_WORKER_POLL_SECONDS", 0.02)),  # idle wait between polls of the db bus
@@ -210,7 +211,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Creator media: CONDUIT_STORAGE_URL empty → $CONDUIT_DATA_DIR/media; s3://bucket?endpoint_url=…&region=… → S3/MinIO.
-from media.storage import storage_settings  # noqa: E402
+from conduit.storage_url import storage_settings  # noqa: E402
 
 STORAGES["media"] = storage_settings(
     env("CONDUIT_STORAGE_URL", ""), local_root=DATA_DIR / "media", url_expires=CONDUIT["MEDIA_URL_EXPIRES"]

@@ -3,14 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from conduit.admin import ingestion_dashboard
-from conduit.events.apis import metrics
 from conduit.health import health
 from conduit.throttling import throttled_login
 
 urlpatterns = [
-    path("admin/ingestion/", admin.site.admin_view(ingestion_dashboard), name="ingestion-dashboard"),
-    path("metrics", metrics, name="metrics"),
+    path("", include("events.urls")),  # the ingestion dashboard (before the admin's own routes) and /metrics
     path("admin/login/", throttled_login(admin.site.login), name="admin-login"),  # before the admin's own route
     path("admin/", admin.site.urls),
     path("api/health", health, name="health"),

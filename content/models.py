@@ -63,20 +63,3 @@ class Favorite(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "article"], name="unique_favorite")]
 
-
-class OutboxEvent(models.Model):
-    """A content event written in the same transaction as the change it names (transactional outbox).
-
-    `published_at` is set once the bus has accepted it; rows left unpublished are re-published by the worker.
-    """
-
-    event_id = models.UUIDField(unique=True)
-    type = models.CharField(max_length=64)
-    entity = models.CharField(max_length=32)
-    entity_id = models.CharField(max_length=64)
-    occurred_at = models.DateTimeField(db_index=True)
-    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
-
-    class Meta:
-        ordering = ["id"]
-        indexes = [models.Index(fields=["published_at", "id"], name="outbox_unpublished")]

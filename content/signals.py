@@ -1,4 +1,4 @@
-"""Thin handlers: an Article change writes an outbox event in the same transaction (conduit.events.outbox)."""
+"""Thin handlers: an Article change writes an outbox event in the same transaction (events.outbox)."""
 from django.db.models.signals import post_delete, post_init, post_save
 
 from content.models import Article
@@ -33,13 +33,13 @@ def _article_saved(sender, instance, created, using, update_fields=None, raw=Fal
     event_type = _event_type(instance, created, update_fields)
     instance._stored_status = instance.status
     if event_type:
-        from conduit.events.outbox import outbox_record
+        from events.outbox import outbox_record
 
         outbox_record(event_type=event_type, entity="article", entity_id=str(instance.pk), using=using)
 
 
 def _article_deleted(sender, instance, using, origin=None, **kwargs):
-    from conduit.events.outbox import outbox_record
+    from events.outbox import outbox_record
 
     outbox_record(event_type="article.deleted", entity="article", entity_id=str(instance.pk), using=using)
 

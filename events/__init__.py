@@ -1,1 +1,1 @@
-"""Content events: the Event record, the bus adapters, the outbox publisher and the worker."""
+"""The platform's event pipeline: the Event record, the bus (interface, factory, adapters), the outbox, the worker."""

@@ -2,9 +2,9 @@
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
-from conduit.events import selectors
-from conduit.events.failures import failures_requeue
-from conduit.models import DirtyTenant, FailedEvent, WorkerStatus
+from events import selectors
+from events.failures import failures_requeue
+from events.models import DirtyTenant, FailedEvent, WorkerStatus
 
 CHART_W, CHART_H, BARS_H, PAD, MINUTES = 720, 220, 60, 8, 60
 LINES = [("text", "p50", "#2e7d32"), ("text", "p95", "#f9a825"), ("text", "p99", "#c62828"),

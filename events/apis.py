@@ -5,11 +5,11 @@ from django.http import HttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 
-from conduit.events import selectors
-from conduit.events.bus import get_bus
-from conduit.models import DirtyTenant
 from conduit.health import register
 from conduit.metrics import scrapers_only
+from events import selectors
+from events.bus import get_bus
+from events.models import DirtyTenant
 
 
 class PipelineCollector:

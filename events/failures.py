@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from conduit.conf import conduit_settings
-from conduit.events.event import Event
 from conduit.metrics import EVENTS_FAILED
-from conduit.models import FailedEvent
+from events.event import Event
+from events.models import FailedEvent
 
 LEASE = timedelta(seconds=60)
 MAX_DELAY = 3600.0

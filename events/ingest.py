@@ -4,9 +4,9 @@ from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.utils import timezone
 
-from conduit.events.event import Event
 from conduit.metrics import SAVE_TO_SEARCHABLE
-from conduit.models import IngestSample
+from events.event import Event
+from events.models import IngestSample
 
 KEEP = timedelta(days=1)
 

@@ -1,4 +1,8 @@
-"""Control-DB state of the event pipeline: the embedded log, consumer offsets, failures and ingestion samples."""
+"""The event pipeline's state: the tenant-side outbox, and in the control DB the embedded log, consumer offsets,
+failures, dirty-outbox flags, ingestion samples and worker heartbeats.
+
+Table names are those the models had in the `conduit` and `content` apps (no data moved when they became `events`'
+models); which database a model lives in is EventsConfig.control_models (events/apps.py)."""
 from django.db import models
 
 
@@ -16,6 +20,7 @@ class BusEvent(models.Model):
     appended_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "conduit_busevent"
         indexes = [models.Index(fields=["partition", "id"], name="busevent_partition_id")]
 
 
@@ -29,6 +34,7 @@ class ConsumerOffset(models.Model):
     leased_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "conduit_consumeroffset"
         constraints = [models.UniqueConstraint(fields=["group", "partition"], name="unique_group_partition")]
 
 
@@ -52,6 +58,7 @@ class FailedEvent(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "conduit_failedevent"
         ordering = ["-updated_at"]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="failedevent_due")]
 
@@ -64,6 +71,9 @@ class DirtyTenant(models.Model):
 
     slug = models.CharField(max_length=63, unique=True)
     marked_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "conduit_dirtytenant"
 
 
 class IngestSample(models.Model):
@@ -78,6 +88,9 @@ class IngestSample(models.Model):
     tenant = models.CharField(max_length=63)
     latency_ms = models.FloatField()
 
+    class Meta:
+        db_table = "conduit_ingestsample"
+
 
 class WorkerStatus(models.Model):
     """A running worker's heartbeat: what it sees (lag, embedding backlog), for the dashboard and /metrics."""
@@ -91,4 +104,24 @@ class WorkerStatus(models.Model):
     consumed = models.BigIntegerField(default=0)
 
     class Meta:
+        db_table = "conduit_workerstatus"
         verbose_name_plural = "worker statuses"
+
+
+class OutboxEvent(models.Model):
+    """A content event written in the same transaction as the change it names (transactional outbox).
+
+    `published_at` is set once the bus has accepted it; rows left unpublished are re-published by the worker.
+    """
+
+    event_id = models.UUIDField(unique=True)
+    type = models.CharField(max_length=64)
+    entity = models.CharField(max_length=32)
+    entity_id = models.CharField(max_length=64)
+    occurred_at = models.DateTimeField(db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        db_table = "content_outboxevent"  # declared by `content` until the pipeline became its own app
+        ordering = ["id"]
+        indexes = [models.Index(fields=["published_at", "id"], name="outbox_unpublished")]

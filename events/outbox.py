@@ -8,9 +8,10 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from conduit.events.bus import get_bus
-from conduit.events.event import TYPES, Event
 from conduit.metrics import EVENTS_PUBLISHED, PUBLISH_FAILURES
+from events.bus import get_bus
+from events.event import TYPES, Event
+from events.models import DirtyTenant, OutboxEvent
 from tenants.connections import ensure_alias
 from tenants.context import TenantInfo, require_tenant
 
@@ -22,8 +23,6 @@ _breaker_open_until = 0.0
 
 def outbox_record(*, event_type: str, entity: str, entity_id: str, using: str) -> None:
     """Write the event into the tenant's outbox on `using` (same transaction) and publish after commit."""
-    from content.models import OutboxEvent
-
     if event_type not in TYPES:
         raise ValueError(f"unknown content event type {event_type!r}")
     tenant = require_tenant()
@@ -49,8 +48,6 @@ def _publish_after_commit(tenant: TenantInfo) -> None:
 
 def outbox_publish(*, tenant: TenantInfo, min_age: float = 0.0) -> int:
     """Publish the unpublished outbox rows of `tenant` (older than `min_age` s) in id order; raises if refused."""
-    from content.models import OutboxEvent
-
     alias = ensure_alias(tenant)
     published = 0
     while True:
@@ -76,8 +73,6 @@ def outbox_publish(*, tenant: TenantInfo, min_age: float = 0.0) -> int:
 
 def outbox_mark_dirty(*, slug: str) -> None:
     """Flag a tenant whose outbox holds unpublished events, so the worker sweeps it within a second."""
-    from conduit.models import DirtyTenant
-
     try:
         DirtyTenant.objects.update_or_create(slug=slug, defaults={"marked_at": timezone.now()})
     except Exception:  # the control DB is down too: the full sweep will still find the rows
@@ -86,8 +81,6 @@ def outbox_mark_dirty(*, slug: str) -> None:
 
 def outbox_prune(*, tenant: TenantInfo, older_than_seconds: float = 86400) -> int:
     """Drop outbox rows published more than a day ago."""
-    from content.models import OutboxEvent
-
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
     deleted, _ = OutboxEvent.objects.using(ensure_alias(tenant)).filter(published_at__lt=cutoff).delete()
     return deleted

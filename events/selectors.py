@@ -7,8 +7,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from conduit.conf import conduit_settings
-from conduit.events.bus import get_bus
-from conduit.models import DirtyTenant, FailedEvent, IngestSample, WorkerStatus
+from events.bus import get_bus
+from events.models import DirtyTenant, FailedEvent, IngestSample, WorkerStatus
 
 PERCENTILES = (50, 95, 99)
 FRESH = timedelta(seconds=30)  # a worker that has not reported for this long is considered gone

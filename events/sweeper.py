@@ -1,8 +1,8 @@
 """Re-publish outbox rows left unpublished: dirty tenants within a second, every tenant on a slow cycle."""
 import logging
 
-from conduit.events.outbox import outbox_prune, outbox_publish
-from conduit.models import DirtyTenant
+from events.models import DirtyTenant
+from events.outbox import outbox_prune, outbox_publish
 from tenants.models import Tenant
 
 log = logging.getLogger(__name__)

@@ -1,26 +1,25 @@
 """The worker: consume events in batches, index them, retry failures with backoff, sweep outboxes, report."""
 import contextlib
-import importlib
 import logging
 import os
 import socket
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 from django.db import close_old_connections, connections
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from conduit.conf import conduit_settings
-from conduit.events import failures, sweeper
-from conduit.events.bus import Delivery, get_bus
-from conduit.events.event import Event
-from conduit.events.ingest import IngestRecorder, samples_prune
 from conduit.metrics import EVENTS_CONSUMED
-from conduit.models import WorkerStatus
+from events import failures, sweeper
+from events.bus import Delivery, get_bus
+from events.event import Event
+from events.handler import EventHandler, load_handler
+from events.ingest import IngestRecorder, samples_prune
+from events.models import WorkerStatus
 
 log = logging.getLogger(__name__)
 STATUS_EVERY, DIRTY_EVERY, PRUNE_EVERY = 2.0, 1.0, 600.0
@@ -28,15 +27,10 @@ ONCE_IDLE_LIMIT = 30.0  # --once gives up when nothing moved for this long (e.g.
 
 
 class Handler:
-    """The indexing entry point (CONDUIT_EVENT_HANDLER) and the optional hooks of its module."""
+    """Runs batches through the EventHandler (by default the one CONDUIT_EVENT_HANDLER names), tenant by tenant."""
 
-    def __init__(self, path: str):
-        self.index_events: Callable[[Sequence[Event]], list] = import_string(path)
-        module = importlib.import_module(path.rpartition(".")[0])
-        self.start_embedder = getattr(module, "start_embedder", None)
-        self.stop_embedder = getattr(module, "stop_embedder", None)
-        self.embedding_backlog = getattr(module, "embedding_backlog", None)
-        self.on_searchable = getattr(module, "on_searchable", None)
+    def __init__(self, handler: str | EventHandler):
+        self.target = load_handler(handler) if isinstance(handler, str) else handler
 
     def run(self, events: Sequence[Event], pool: ThreadPoolExecutor | None = None) -> list[BaseException | None]:
         """One result per event, in order. With a pool, each tenant's events go in their own concurrent call
@@ -62,7 +56,7 @@ class Handler:
 
     def _call(self, events: Sequence[Event]) -> list[BaseException | None]:
         try:
-            results = list(self.index_events(events))
+            results = list(self.target.index(events))
         except Exception as exc:
             return [exc] * len(events)
         if len(results) != len(events):
@@ -89,11 +83,8 @@ class Worker:
     def run(self) -> int:
         """Consume until stopped (or, with once=True, until nothing is pending). Returns events consumed."""
         started_at = timezone.now()
-        if self.handler.on_searchable:
-            self.handler.on_searchable(self.recorder.searchable)
-            self._hooked_text = True
-        if self.handler.start_embedder:
-            self.handler.start_embedder()
+        self._hooked_text = self.handler.target.on_searchable(self.recorder.searchable)
+        self.handler.target.start()
         sweeper.sweep_all(min_age=0.0 if self.once else 5.0)
         background = None if self.once else threading.Thread(target=self._background, name="sweeper", daemon=True)
         if background:
@@ -130,8 +121,7 @@ class Worker:
             consumer.close()
             self.stopping.set()
             self.pool.shutdown(wait=True)
-            if self.handler.stop_embedder:
-                self.handler.stop_embedder(timeout=20.0)
+            self.handler.target.stop(timeout=20.0)
             self.recorder.flush()
             if background:
                 background.join(timeout=10)
@@ -203,8 +193,7 @@ class Worker:
                     if now - last["prune"] >= PRUNE_EVERY:
                         last["prune"] = now
                         samples_prune()
-                        if hasattr(self.bus, "prune"):
-                            self.bus.prune()
+                        self.bus.prune()
                 except Exception:
                     log.exception("worker background task failed")
         finally:
@@ -212,7 +201,7 @@ class Worker:
 
     def _report(self, started_at) -> None:
         lag = self._lag()
-        backlog = self.handler.embedding_backlog() if self.handler.embedding_backlog else None
+        backlog = self.handler.target.backlog()
         WorkerStatus.objects.update_or_create(name=self.name, defaults={
             "bus": self.bus.name, "started_at": started_at, "heartbeat_at": timezone.now(),
             "lag": lag, "embedding_backlog": backlog, "consumed": self.consumed,

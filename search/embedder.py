@@ -12,10 +12,14 @@ BATCH = 32
 
 
 class BackgroundEmbedder:
-    """A queue {tenant: {article id: [events]}} drained by one thread; the backend persists what is still pending."""
+    """A queue {tenant: {article id: [events]}} drained by one thread; the backend persists what is still pending.
 
-    def __init__(self, notify):
+    `embed(tenant=, ids=, events=, notify=)` embeds and stores one batch and returns how many it stored (the
+    indexing module passes its own, so this module never imports it back)."""
+
+    def __init__(self, *, notify, embed):
         self._notify = notify
+        self._embed = embed
         self._queue: dict[str, OrderedDict] = {}
         self._cond = threading.Condition()
         self._in_flight = 0
@@ -62,10 +66,8 @@ class BackgroundEmbedder:
                 on_batch(done)
 
     def _run(self, tenant, batch, retry=True) -> int:
-        from search.indexing import embed_articles
-
         try:
-            return embed_articles(tenant=tenant, ids=list(batch), events=batch, notify=self._notify)
+            return self._embed(tenant=tenant, ids=list(batch), events=batch, notify=self._notify)
         except Exception:
             if not retry:
                 raise

@@ -1,9 +1,10 @@
-"""The worker's entry points (contract with conduit.events): index events now, embed them in the background."""
+"""The worker's event handler (events.handler.EventHandler): index events now, embed them in the background."""
 import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
+from events.handler import EventHandler
 from search.backends import get_backend
 from search.embedder import BackgroundEmbedder, pending_from_index
 from search.enrichment import embedder as model
@@ -29,9 +30,6 @@ def _notify(events, stage: str, at: float):
                 callback(event, stage, at)
             except Exception:  # a metrics hook must never fail indexing
                 log.exception("on_searchable callback failed")
-
-
-_embedder = BackgroundEmbedder(notify=_notify)
 
 
 def _article_id(event) -> int:
@@ -95,6 +93,9 @@ def embed_articles(*, tenant: str, ids: Sequence[int], events=None, notify=_noti
     return len(stored)
 
 
+_embedder = BackgroundEmbedder(notify=_notify, embed=embed_articles)
+
+
 def _active_tenants() -> list[str]:
     from tenants.selectors import tenant_list
 
@@ -125,3 +126,31 @@ def embed_pending(*, tenant: str, on_batch: Callable[[int], None] | None = None)
     """Embed, in the calling thread, every article of `tenant` whose vector is missing or stale."""
     _enqueue_persisted([tenant])
     return _embedder.drain(tenant=tenant, on_batch=on_batch)
+
+
+def embedding_forget(*, tenant: str) -> None:
+    """Drop `tenant`'s queued embedding work (its index is going away)."""
+    _embedder.forget(tenant)
+
+
+class SearchIndexer(EventHandler):
+    """CONDUIT_EVENT_HANDLER's default: text indexed in the batch, vectors by the background embedder."""
+
+    def index(self, events):
+        return index_events(events)
+
+    def on_searchable(self, callback) -> bool:
+        on_searchable(callback)
+        return True
+
+    def start(self) -> None:
+        start_embedder()
+
+    def stop(self, timeout: float) -> bool:
+        return stop_embedder(timeout)
+
+    def backlog(self) -> int:
+        return embedding_backlog()
+
+
+indexer = SearchIndexer()

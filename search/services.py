@@ -2,7 +2,7 @@
 from collections.abc import Callable
 
 from search.backends import get_backend
-from search.indexing import _embedder, embed_pending
+from search.indexing import embed_pending, embedding_forget
 from search.selectors import published_count, published_documents_iter
 from tenants.context import tenant_context
 
@@ -25,5 +25,5 @@ def search_reindex(*, tenant: str, progress: Callable[[str], None] = lambda line
 
 def search_index_drop(*, tenant: str) -> None:
     """Delete every trace of `tenant` in search (its index and queued embedding work)."""
-    _embedder.forget(tenant)
+    embedding_forget(tenant=tenant)
     get_backend().drop(tenant)

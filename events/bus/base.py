@@ -1,12 +1,10 @@
-"""The EventBus interface and the adapter chosen by CONDUIT_EVENT_BUS (`db` or `kafka://host:port[,...]`)."""
-import threading
+"""The EventBus interface every adapter implements (the factory is events.bus, the adapters events.bus.db/kafka)."""
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from conduit.conf import conduit_settings
-from conduit.events.event import Event
+from events.event import Event
 
 
 class BusError(RuntimeError):
@@ -59,27 +57,7 @@ class EventBus(ABC):
         """Raise if the bus is unreachable; return details for /api/health."""
         return {"bus": self.name}
 
-
-_lock = threading.Lock()
-_buses: dict[str, EventBus] = {}
-
-
-def build_bus(url: str) -> EventBus:
-    if url == "db":
-        from conduit.events.db_bus import DbBus
-
-        return DbBus()
-    if url.startswith("kafka://"):
-        from conduit.events.kafka_bus import KafkaBus
-
-        return KafkaBus(servers=url[len("kafka://"):], topic=conduit_settings.KAFKA_TOPIC)
-    raise ValueError(f"CONDUIT_EVENT_BUS must be 'db' or 'kafka://host:port[,host:port]', not {url!r}")
-
-
-def get_bus() -> EventBus:
-    """The process-wide bus for the configured URL."""
-    url = conduit_settings.EVENT_BUS
-    with _lock:
-        if url not in _buses:
-            _buses[url] = build_bus(url)
-        return _buses[url]
+    @abstractmethod
+    def prune(self, *, keep_seconds: float = 3600) -> int:
+        """Drop what every group has committed and is older than `keep_seconds`; returns how many records went
+        (0 where the bus keeps its own retention)."""

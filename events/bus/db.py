@@ -11,9 +11,9 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from conduit.conf import conduit_settings
-from conduit.events.bus import BusError, Consumer, Delivery, EventBus
-from conduit.events.event import Event
-from conduit.models import BusEvent, ConsumerOffset, WorkerStatus
+from events.bus.base import BusError, Consumer, Delivery, EventBus
+from events.event import Event
+from events.models import BusEvent, ConsumerOffset, WorkerStatus
 
 PARTITIONS = 16
 LEASE = timedelta(seconds=60)  # a member that dies holding partitions frees them after this

@@ -13,7 +13,7 @@ from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 
-from tenants.router import CONTROL_APPS
+from tenants.router import CONTROL_APPS, is_control_model
 
 BATCH = 2000
 
@@ -22,7 +22,7 @@ def tenant_models(app_registry=apps):
     """Every concrete table a tenant database holds (M2M tables included), parents before children."""
     models = [
         m for m in app_registry.get_models(include_auto_created=True)
-        if m._meta.app_label not in CONTROL_APPS and m._meta.managed and not m._meta.proxy
+        if not is_control_model(m._meta.app_label, m._meta.model_name) and m._meta.managed and not m._meta.proxy
     ]
     by_label = {m._meta.label_lower: m for m in models}
     ordered, seen = [], set()

@@ -1,8 +1,10 @@
-"""Trivial event handlers for transport tests: they record what they receive in a JSON-lines file."""
+"""A trivial event handler for transport tests: it records what it receives in a JSON-lines file."""
 import json
 import os
 import time
 from pathlib import Path
+
+from events.handler import EventHandler
 
 _callbacks = []
 
@@ -11,7 +13,7 @@ def _log_path():
     return Path(os.environ["CONDUIT_TEST_EVENT_LOG"])
 
 
-def record(events):
+def record_events(events):
     """Append each event to $CONDUIT_TEST_EVENT_LOG; fail events whose entity_id is listed in $CONDUIT_TEST_FAIL_IDS."""
     failing = set(filter(None, os.environ.get("CONDUIT_TEST_FAIL_IDS", "").split(",")))
     results = []
@@ -30,8 +32,16 @@ def record(events):
     return results
 
 
-def on_searchable(callback):
-    _callbacks.append(callback)
+class Recorder(EventHandler):
+    def index(self, events):
+        return record_events(events)
+
+    def on_searchable(self, callback) -> bool:
+        _callbacks.append(callback)
+        return True
+
+
+record = Recorder()  # CONDUIT_EVENT_HANDLER=tests.events.handlers.record
 
 
 def read_log(path):

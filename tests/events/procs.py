@@ -28,7 +28,7 @@ def worker(stack, **env):
 
 def live_workers(stack):
     """How many workers have reported a heartbeat in the stack's control database (read by a subprocess)."""
-    result = subprocess.run([sys.executable, "-c", "import django; django.setup(); from conduit.models import "
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup(); from events.models import "
                              "WorkerStatus; print(WorkerStatus.objects.count())"],
                             env=stack.env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

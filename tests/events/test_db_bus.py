@@ -1,7 +1,7 @@
 """The embedded bus: per-key partitions, leased offsets, commit after work, lag and backlog."""
-from conduit.events.db_bus import DbBus, partition_for
-from conduit.events.event import Event
-from conduit.models import ConsumerOffset
+from events.bus.db import DbBus, partition_for
+from events.event import Event
+from events.models import ConsumerOffset
 
 
 def _events(n, tenant="acme", entity_ids=None):

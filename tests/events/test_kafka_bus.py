@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from conduit.events.bus import BusError
-from conduit.events.event import Event
-from conduit.events.kafka_bus import KafkaBus
+from events.bus import BusError
+from events.bus.kafka import KafkaBus
+from events.event import Event
 from tests.events.handlers import read_log
 from tests.events.nafka import Nafka
 from tests.events.procs import make_procs, wait_for, worker, write
@@ -118,7 +118,7 @@ def test_broker_down_while_writing_then_back_nothing_lost(kafka_procs, broker):
     seen = read_log(kafka_procs.log_path)
     assert sorted(int(e["entity_id"]) for e in seen) == sorted(before + during)
     lag = subprocess.run([sys.executable, "-c", "import django; django.setup(); "
-                          "from conduit.events.bus import get_bus; print(get_bus().lag(group='conduit-indexers'))"],
+                          "from events.bus import get_bus; print(get_bus().lag(group='conduit-indexers'))"],
                          env=kafka_procs.env, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert lag.stdout.split()[-1] == "0", lag.stderr
 

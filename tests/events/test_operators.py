@@ -4,12 +4,12 @@ import re
 import pytest
 
 from accounts.models import User
-from conduit.events.event import Event
-from conduit.events.failures import failure_record
-from conduit.events.ingest import IngestRecorder
-from conduit.events.worker import Handler, Worker
-from conduit.models import FailedEvent
 from content.models import Article
+from events.event import Event
+from events.failures import failure_record
+from events.ingest import IngestRecorder
+from events.models import FailedEvent
+from events.worker import Handler, Worker
 from tenants.context import tenant_context
 
 HOST = {"HTTP_HOST": "localhost"}
@@ -52,7 +52,7 @@ def test_health_reports_the_bus(db, client):
 
 
 def test_health_fails_when_kafka_is_unreachable(db, client, settings):
-    from conduit.events import bus
+    from events import bus
     from tests.stack import free_port
 
     url = f"kafka://127.0.0.1:{free_port()}"
@@ -65,8 +65,8 @@ def test_health_fails_when_kafka_is_unreachable(db, client, settings):
 
 
 def test_purge_forgets_the_tenants_failures_and_dirty_flag(make_tenant, actor, django_capture_on_commit_callbacks):
-    from conduit.events.outbox import outbox_mark_dirty
-    from conduit.models import DirtyTenant
+    from events.outbox import outbox_mark_dirty
+    from events.models import DirtyTenant
     from tenants.services import tenant_delete
 
     tenant = make_tenant()
@@ -108,7 +108,7 @@ def test_requeue_action_revives_dead_letters(staff):
     event = Event(type="article.created", tenant="acme", entity="article", entity_id="1")
     failure = failure_record(event=event, error=RuntimeError("boom"), attempts=99)
     assert failure.status == "dead"
-    response = staff.post("/admin/conduit/failedevent/", {"action": "requeue", "_selected_action": [failure.pk]},
+    response = staff.post("/admin/events/failedevent/", {"action": "requeue", "_selected_action": [failure.pk]},
                           **HOST)
     assert response.status_code == 302
     failure.refresh_from_db()

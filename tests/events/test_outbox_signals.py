@@ -2,8 +2,9 @@
 import pytest
 
 from accounts.models import User
-from conduit.models import BusEvent
-from content.models import Article, OutboxEvent
+from content.models import Article
+from events.models import BusEvent
+from events.models import OutboxEvent
 from tenants.context import tenant_context
 from tenants.db import tenant_atomic
 
@@ -73,10 +74,10 @@ def test_rolled_back_change_leaves_no_event(make_tenant):
 
 
 def test_bus_down_keeps_event_in_outbox_and_marks_tenant_dirty(make_tenant, monkeypatch):
-    from conduit.events import outbox
-    from conduit.events.bus import BusError, get_bus
-    from conduit.events.sweeper import sweep_dirty
-    from conduit.models import DirtyTenant
+    from events import outbox
+    from events.bus import BusError, get_bus
+    from events.sweeper import sweep_dirty
+    from events.models import DirtyTenant
 
     tenant = make_tenant()
     bus = get_bus()

@@ -36,7 +36,8 @@ def test_killed_between_commit_and_publish_loses_nothing(any_procs):
     assert result.returncode == -signal.SIGKILL  # died right after the commit
     assert ids == []  # ...before it could even report the save
     unpublished = procs.manage("tenant_command", slug, "shell", "-v", "0", "-c",
-                               "from content.models import *; print(OutboxEvent.objects.filter("
+                               "from content.models import Article; from events.models import OutboxEvent; "
+                               "print(OutboxEvent.objects.filter("
                                "published_at=None).count(), Article.objects.count())").stdout.split()
     assert unpublished == ["1", "1"]
     assert read_log(procs.log_path) == []

@@ -1,9 +1,10 @@
 """The worker in-process: batches reach the handler, failures retry with backoff, then become dead letters."""
 from accounts.models import User
-from conduit.events.failures import failures_requeue
-from conduit.events.worker import Handler, Worker
-from conduit.models import FailedEvent, IngestSample
 from content.models import Article
+from events.failures import failures_requeue
+from events.handler import EventHandler
+from events.models import FailedEvent, IngestSample
+from events.worker import Handler, Worker
 from tenants.context import tenant_context
 from tests.events.handlers import read_log
 
@@ -50,7 +51,9 @@ def test_handler_that_raises_fails_each_event_separately(make_tenant, event_log,
     conduit_settings_override(WORKER_RETRY_BASE_SECONDS=0.01, WORKER_MAX_ATTEMPTS=2)
     tenant = make_tenant()
     _articles(tenant, 2)
-    handler = Handler("tests.events.handlers.record")
-    handler.index_events = lambda events: 1 / 0
-    assert Worker(once=True, handler=handler).run() == 0
+    class Raising(EventHandler):
+        def index(self, events):
+            return 1 / 0
+
+    assert Worker(once=True, handler=Handler(Raising())).run() == 0
     assert list(FailedEvent.objects.values_list("status", flat=True)) == ["dead", "dead"]

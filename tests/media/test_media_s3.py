@@ -90,7 +90,7 @@ def test_health_checks_the_bucket(s3_stack):
 
 def test_purge_pages_through_more_than_a_thousand_keys_and_respects_the_prefix(moto_endpoint, s3, settings, monkeypatch):
     from media.services import media_purge_tenant
-    from media.storage import storage_settings
+    from conduit.storage_url import storage_settings
 
     for name, value in S3_ENV.items():
         monkeypatch.setenv(name, value)

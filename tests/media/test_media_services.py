@@ -107,7 +107,7 @@ def test_purging_a_tenant_removes_only_its_media(make_tenant, actor, django_capt
 
 def test_unreachable_storage_is_a_clear_error_and_leaves_no_row(make_tenant, settings, monkeypatch):
     from media.services import MediaStorageUnavailable
-    from media.storage import storage_settings
+    from conduit.storage_url import storage_settings
     from tests.stack import free_port
 
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")

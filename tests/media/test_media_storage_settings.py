@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from media.storage import prefix_delete, storage_settings
+from conduit.storage_url import storage_settings
+from media.storage import prefix_delete
 
 ROOT = Path("/srv/conduit/media")
 

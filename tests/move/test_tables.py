@@ -15,7 +15,8 @@ WHEN = datetime.datetime(2024, 2, 29, 23, 59, 58, 123456, tzinfo=datetime.timezo
 
 def fill(alias):
     from accounts.models import User
-    from content.models import Article, OutboxEvent, Tag
+    from content.models import Article, Tag
+    from events.models import OutboxEvent
 
     users = User.objects.using(alias).bulk_create([
         User(username="zoë", email="z@example.com", password="!", bio="emoji 🚀 'quotes' \"double\"\nnewline",

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 
-from conduit.events.event import Event
+from events.event import Event
 from search.documents import SearchDocument
 from search.enrichment import text_hash
 

@@ -82,7 +82,7 @@ def test_drafts_unpublished_and_deleted_articles_leave_the_index(make_tenant):
 
 
 def test_one_bad_event_does_not_block_the_rest(make_tenant):
-    from conduit.events.event import Event
+    from events.event import Event
 
     tenant = make_tenant()
     with tenant_context(tenant):

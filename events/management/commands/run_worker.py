@@ -1,9 +1,9 @@
-"""manage.py run_worker [--once]: consume content events and index them (see conduit.events.worker)."""
+"""manage.py run_worker [--once]: consume content events and index them (see events.worker)."""
 import signal
 
 from django.core.management.base import BaseCommand
 
-from conduit.events.worker import Worker
+from events.worker import Worker
 
 
 class Command(BaseCommand):

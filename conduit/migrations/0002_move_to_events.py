@@ -1,0 +1,25 @@
+# the pipeline's control-DB models now belong to the `events` app (events.0001 took them over, tables unchanged): state only, no SQL.
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("conduit", "0001_initial"),
+        ("events", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            database_operations=[],
+            state_operations=[
+                migrations.DeleteModel(name='BusEvent'),
+                migrations.DeleteModel(name='ConsumerOffset'),
+                migrations.DeleteModel(name='FailedEvent'),
+                migrations.DeleteModel(name='DirtyTenant'),
+                migrations.DeleteModel(name='IngestSample'),
+                migrations.DeleteModel(name='WorkerStatus'),
+            ],
+        ),
+    ]
