@@ -1,4 +1,5 @@
 """Tenant lifecycle (master actions): each one validated, all-or-nothing, and audited."""
+import getpass
 import re
 from dataclasses import dataclass
 
@@ -31,6 +32,14 @@ class Actor:
 
     name: str
     source_ip: str = "cli"
+
+
+def cli_actor() -> Actor:
+    """The operator running a management command (any app's), named by the OS user."""
+    try:
+        return Actor(name=f"cli:{getpass.getuser()}", source_ip="cli")
+    except Exception:
+        return Actor(name="cli", source_ip="cli")
 
 
 def audit_record(*, actor: Actor, action: str, target: str, detail: dict | None = None) -> AuditLog:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import jwt_keys_retire, jwt_keys_rotate
-from tenants.management.commands._base import cli_actor
+from tenants.services import cli_actor
 
 
 class Command(BaseCommand):

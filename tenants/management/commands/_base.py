@@ -1,19 +1,11 @@
-"""Shared bits of the lifecycle commands: one-line errors, the CLI actor, progress lines."""
-import getpass
+"""Shared bits of the lifecycle commands: one-line errors, progress lines (the CLI actor is tenants.services')."""
 import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from tenants.selectors import TenantNotFound
-from tenants.services import Actor, TenantError
-
-
-def cli_actor():
-    try:
-        return Actor(name=f"cli:{getpass.getuser()}", source_ip="cli")
-    except Exception:
-        return Actor(name="cli", source_ip="cli")
+from tenants.services import TenantError
 
 
 class TenantCommand(BaseCommand):

@@ -1,6 +1,6 @@
-from tenants.management.commands._base import TenantCommand, cli_actor
+from tenants.management.commands._base import TenantCommand
 from tenants.models import Tenant
-from tenants.services import tenant_create
+from tenants.services import cli_actor, tenant_create
 
 
 class Command(TenantCommand):

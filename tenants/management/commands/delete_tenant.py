@@ -1,8 +1,8 @@
 from django.core.management.base import CommandError
 
-from tenants.management.commands._base import TenantCommand, cli_actor
+from tenants.management.commands._base import TenantCommand
 from tenants.selectors import tenant_get
-from tenants.services import tenant_delete
+from tenants.services import cli_actor, tenant_delete
 
 
 class Command(TenantCommand):

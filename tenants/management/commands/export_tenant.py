@@ -1,4 +1,5 @@
-from tenants.management.commands._base import TenantCommand, cli_actor
+from tenants.management.commands._base import TenantCommand
+from tenants.services import cli_actor
 from tenants.transfer.archive import tenant_export
 
 

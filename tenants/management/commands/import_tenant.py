@@ -1,5 +1,6 @@
-from tenants.management.commands._base import TenantCommand, cli_actor
+from tenants.management.commands._base import TenantCommand
 from tenants.provisioning import redact
+from tenants.services import cli_actor
 from tenants.transfer.archive import tenant_import
 
 

@@ -3,10 +3,10 @@ import sys
 
 from django.core.management.base import CommandError
 
-from tenants.management.commands._base import TenantCommand, cli_actor
+from tenants.management.commands._base import TenantCommand
 from tenants.provisioning import redact
 from tenants.selectors import tenant_get
-from tenants.services import Actor
+from tenants.services import Actor, cli_actor
 from tenants.transfer.moving import move_prepare, move_recover, move_run
 
 

@@ -1,5 +1,5 @@
-from tenants.management.commands._base import TenantCommand, cli_actor
-from tenants.services import tenant_resume
+from tenants.management.commands._base import TenantCommand
+from tenants.services import cli_actor, tenant_resume
 
 
 class Command(TenantCommand):
