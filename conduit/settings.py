@@ -108,6 +108,10 @@ CONDUIT = {
     "MAX_TENANT_CONNECTIONS": int(env("CONDUIT_MAX_TENANT_CONNECTIONS", 64)),
     "TENANT_HEADER_ENABLED": env_bool("CONDUIT_TENANT_HEADER", False),
     "REGISTRY_REFRESH_SECONDS": float(env("CONDUIT_REGISTRY_REFRESH_SECONDS", 0.5)),
+    "MOVE_GRACE_SECONDS": float(env("CONDUIT_MOVE_GRACE_SECONDS", 1.0)),  # in-flight writes finish before a move reads
+    # Test hook of tenant moves (tests/move): sleep MOVE_PAUSE_SECONDS after step MOVE_PAUSE_AT, to be killed there.
+    "MOVE_PAUSE_AT": env("CONDUIT_MOVE_PAUSE_AT", ""),
+    "MOVE_PAUSE_SECONDS": float(env("CONDUIT_MOVE_PAUSE_SECONDS", 3600)),
     "RESERVED_SLUGS": env_list(
         "CONDUIT_RESERVED_SLUGS",
         "www,admin,api,static,media,mail,smtp,ftp,control,root,status,metrics,health,template,default,localhost",
@@ -147,7 +151,7 @@ CONDUIT = {
     "KAFKA_TOPIC": env("CONDUIT_KAFKA_TOPIC", "conduit.content"),
     "KAFKA_GROUP": env("CONDUIT_KAFKA_GROUP", "conduit-indexers"),
     "KAFKA_PUBLISH_TIMEOUT": float(env("CONDUIT_KAFKA_PUBLISH_TIMEOUT", 2.0)),  # s before a publish counts as failed
-    "EVENT_HANDLER": env("CONDUIT_EVENT_HANDLER", "search.indexing.indexer"),  # the worker's events.handler.EventHandler
+    "EVENT_HANDLER": env("CONDUIT_EVENT_HANDLER", "search.indexing.indexer"),  # an events.handler.EventHandler
     "WORKER_BATCH_SIZE": int(env("CONDUIT_WORKER_BATCH_SIZE", 100)),
     "WORKER_THREADS": int(env("CONDUIT_WORKER_THREADS", 8)),  # tenants of one batch indexed concurrently
     "WORKER_POLL_SECONDS": float(env("CONDUIT_WORKER_POLL_SECONDS", 0.02)),  # idle wait between polls of the db bus

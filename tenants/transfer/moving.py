@@ -21,8 +21,6 @@ from tenants.services import Actor, TenantError, audit_record
 from tenants.transfer import tables
 from tenants.transfer.recovery import STEPS, drop_quietly, move_abort, move_recover, set_read_only
 
-GRACE_SECONDS = float(os.environ.get("CONDUIT_MOVE_GRACE_SECONDS", "1.0"))  # in-flight requests finish
-
 
 class MoveError(TenantError):
     def __init__(self, message):
@@ -39,9 +37,9 @@ def _note(move, report, message, **progress):
 
 def _pause_hook(step):
     """CONDUIT_MOVE_PAUSE_AT=<step> sleeps after that step's work so a test can kill the process there."""
-    if os.environ.get("CONDUIT_MOVE_PAUSE_AT") == step:
+    if conduit_settings.MOVE_PAUSE_AT == step:
         print(f"paused at {step}", file=sys.stderr, flush=True)
-        time.sleep(float(os.environ.get("CONDUIT_MOVE_PAUSE_SECONDS", "3600")))
+        time.sleep(conduit_settings.MOVE_PAUSE_SECONDS)
 
 
 def move_latest(*, slug: str) -> TenantMove | None:
@@ -125,7 +123,7 @@ def _run_steps(move, report):
 
     move.step = "read_only"
     set_read_only(move.tenant_id, True)
-    wait = conduit_settings.REGISTRY_REFRESH_SECONDS + GRACE_SECONDS
+    wait = conduit_settings.REGISTRY_REFRESH_SECONDS + conduit_settings.MOVE_GRACE_SECONDS
     _note(move, report, f"[1/6] tenant is read-only; waiting {wait:.1f}s for every server and in-flight request")
     time.sleep(wait)
     read_only_at = time.monotonic()

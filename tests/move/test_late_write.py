@@ -36,7 +36,7 @@ def late_write(kind, tenant, article, author):
 @pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 @pytest.mark.parametrize("kind", LATE_WRITES)
 def test_late_source_write_aborts_and_is_kept(transactional_db, make_tenant, actor, settings, pg_prefix, kind, engine):
-    settings.CONDUIT = {**settings.CONDUIT, "REGISTRY_REFRESH_SECONDS": 0}
+    settings.CONDUIT = {**settings.CONDUIT, "REGISTRY_REFRESH_SECONDS": 0, "MOVE_GRACE_SECONDS": 0}
     if engine == "postgres":
         tenant = make_tenant(database_url=f"{PG_SERVER}/{pg_prefix}_late{uuid.uuid4().hex[:8]}")
         target = f"{PG_SERVER}/{pg_prefix}_late{uuid.uuid4().hex[:8]}"
@@ -53,7 +53,7 @@ def test_late_source_write_aborts_and_is_kept(transactional_db, make_tenant, act
             late_write(kind, tenant, article, author)
 
     move = move_prepare(slug=tenant.slug, target_url=target, actor=actor)
-    with mock.patch.object(moving, "GRACE_SECONDS", 0), mock.patch.object(moving, "_pause_hook", write_after_copy):
+    with mock.patch.object(moving, "_pause_hook", write_after_copy):
         with pytest.raises(MoveError, match="the source changed during the move"):
             move_run(move_id=move.pk)
     tenant.refresh_from_db()
