@@ -6,4 +6,8 @@ class MediaConfig(AppConfig):
     verbose_name = "Creator media"
 
     def ready(self):
-        from media import health, receivers  # noqa: F401
+        from media import health, receivers  # noqa: F401  the storage health check, the purge receiver
+        from media.transfer import MEDIA_FILES
+        from tenants.transfer.files import register_tenant_files
+
+        register_tenant_files(MEDIA_FILES)  # media joins tenant export/import

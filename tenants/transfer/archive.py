@@ -14,8 +14,6 @@ from django.apps import apps
 from django.core.files import File
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connections, transaction
-from django.db.models import CharField, Value
-from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from tenants import provisioning
@@ -26,7 +24,8 @@ from tenants.router import CONTROL_APPS
 from tenants.selectors import tenant_get
 from tenants.services import Actor, TenantError, audit_record, validate_slug
 from tenants.transfer import tables
-from tenants.transfer.reader import FORMAT, READ_ERRORS, VERSION, ArchiveError, ArchiveReader, plain_key
+from tenants.transfer.files import tenant_files
+from tenants.transfer.reader import FORMAT, READ_ERRORS, VERSION, ArchiveError, ArchiveReader
 
 __all__ = ["ArchiveError", "FORMAT", "VERSION", "tenant_export", "tenant_import"]
 
@@ -47,9 +46,10 @@ def _tagged(value):
 
 
 def _media_storage():
-    from media.storage import media_storage
-
-    return media_storage()
+    files = tenant_files()
+    if files is None:
+        raise ArchiveError("archive holds media but no installed app stores tenant files")
+    return files.storage()
 
 
 def _media_keys(storage, prefix):
@@ -95,6 +95,7 @@ def tenant_export(*, slug: str, path: str | Path, actor: Actor, media: bool = Fa
                     "model": model._meta.label_lower, "columns": tables.columns(model), "rows": count,
                     "sha256": digest.hexdigest(),
                 }
+        media = media and tenant_files() is not None
         storage = _media_storage() if media else None
         for key in sorted(_media_keys(storage, f"{slug}/")) if media else []:
             relative = key[len(slug) + 1:]
@@ -180,18 +181,15 @@ def _load(reader, manifest, alias, models):
 
 
 def _confine_media_keys(alias, old_slug, slug):
-    """Every media row ends under the new tenant's prefix: the archived tenant's keys are re-keyed, any other key
-    (another tenant's, a traversal) refuses the archive. With or without media files in it."""
-    from media.models import Media
-
-    manager = Media._base_manager.using(alias)
-    for key in manager.values_list("key", flat=True).iterator(chunk_size=tables.BATCH):
-        if not plain_key(key) or key.split("/", 1)[0] != old_slug or "/" not in key:
-            raise ArchiveError(f"archive member data/media_media.jsonl: media key {key!r} is not under the archived "
-                               f"tenant's prefix '{old_slug}/'")
-    if old_slug != slug:
-        manager.filter(key__startswith=f"{old_slug}/").update(
-            key=Concat(Value(f"{slug}/"), Substr("key", len(old_slug) + 2), output_field=CharField()))
+    """Every row naming a media key ends under the new tenant's prefix: the archived tenant's keys are re-keyed, any
+    other key (another tenant's, a traversal) refuses the archive. With or without media files in it."""
+    files = tenant_files()
+    if files is None:
+        return
+    try:
+        files.confine(alias, old_slug, slug)
+    except ValueError as exc:
+        raise ArchiveError(str(exc)) from exc
 
 
 def tenant_import(*, path: str | Path, actor: Actor, slug: str | None = None,
