@@ -14,9 +14,9 @@ from rest_framework_simplejwt.exceptions import ExpiredTokenError, TokenError
 from rest_framework_simplejwt.tokens import AccessToken
 
 from conduit.conf import conduit_settings
+from conduit.context import current_tenant, current_tenant_slug
 from conduit.logging import current_request_id
 from conduit.messages import MESSAGES
-from tenants.context import current_tenant, current_tenant_slug
 
 TENANT_CLAIM = "tenant"
 SINGLE_SITE = "-"  # the tenant claim when routing is off (one site served from the control database)

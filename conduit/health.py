@@ -5,7 +5,7 @@ import time
 from django.db import connections
 from django.http import JsonResponse
 
-from tenants.context import current_tenant
+from conduit.context import current_tenant
 
 logger = logging.getLogger("conduit.health")
 _checks = {}
@@ -29,18 +29,6 @@ def register(name):
 def _control_db():
     with connections["default"].cursor() as cursor:
         cursor.execute("SELECT 1")
-
-
-@register("tenant_db")
-def _tenant_db():
-    tenant = current_tenant()
-    if tenant is None:
-        return {"skipped": "not a tenant host"}
-    from tenants.connections import ensure_alias
-
-    with connections[ensure_alias(tenant)].cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return {"tenant": tenant.slug}
 
 
 def health(request):

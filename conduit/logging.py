@@ -4,7 +4,7 @@ import logging
 import time
 import uuid
 
-from tenants.context import current_tenant_slug
+from conduit.context import current_tenant_slug
 
 _request_id = __import__("contextvars").ContextVar("conduit_request_id", default=None)
 access_log = logging.getLogger("conduit.access")

@@ -6,4 +6,4 @@ class TenantsConfig(AppConfig):
     verbose_name = "Tenants (control plane)"
 
     def ready(self):
-        from tenants import signals  # noqa: F401
+        from tenants import health, signals  # noqa: F401  the tenant_db health check, registry notifications

@@ -1,9 +1,9 @@
 """The current tenant lives in a ContextVar: set by the middleware or `tenant_context`, always reset."""
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 
-_current = ContextVar("conduit_tenant", default=None)
+from conduit.context import CURRENT_TENANT as _current
+from conduit.context import current_tenant, current_tenant_slug  # noqa: F401  (the kernel reads them; so do apps)
 
 
 class TenantNotSet(RuntimeError):
@@ -26,15 +26,6 @@ class TenantInfo:
         from tenants.connections import alias_for
 
         return alias_for(self)
-
-
-def current_tenant():
-    return _current.get()
-
-
-def current_tenant_slug():
-    tenant = _current.get()
-    return tenant.slug if tenant else None
 
 
 def require_tenant():

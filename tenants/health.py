@@ -1,0 +1,16 @@
+"""The tenant database's health check (registered with the kernel's /api/health registry)."""
+from django.db import connections
+
+from conduit.health import register
+from tenants.connections import ensure_alias
+from tenants.context import current_tenant
+
+
+@register("tenant_db")
+def _tenant_db():
+    tenant = current_tenant()
+    if tenant is None:
+        return {"skipped": "not a tenant host"}
+    with connections[ensure_alias(tenant)].cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"tenant": tenant.slug}
