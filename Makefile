@@ -54,6 +54,7 @@ run: install frontend
 
 test: install nafka frontend
 	cd $(FRONTEND) && npm test
+	$(VENV)/bin/lint-imports  # the layers of docs/architecture.md (.importlinter)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
