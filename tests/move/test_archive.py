@@ -180,3 +180,35 @@ def test_archive_from_an_older_schema_is_loaded_then_migrated_forward(stack, exp
     assert upload.status_code == 201, upload.text
     listed = stack.manage("list_tenants", "--format", "json").stdout
     assert next(t for t in json.loads(listed) if t["slug"] == new)["migrations"] == "current"
+
+
+def _outbox_rows(stack, slug):
+    code = "from events.models import OutboxEvent; print(OutboxEvent.objects.count())"
+    return int(stack.manage("tenant_command", slug, "shell", "-v", "0", "-c", code).stdout.split()[-1])
+
+
+def test_archive_from_before_the_events_app_keeps_its_outbox(stack, exported, tmp_path):
+    """Made when OutboxEvent was content's (no events migrations, content at 0001): its content_outboxevent rows load
+    into the same table, now events', and the tenant is migrated to the current schema."""
+    site, path, _ = exported
+
+    def before_events(name, data):
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            del manifest["migrations"]["events"]
+            manifest["migrations"]["content"].remove("0002_move_to_events")
+            manifest["tables"]["content_outboxevent"]["model"] = "content.outboxevent"
+            return json.dumps(manifest).encode()
+        return data
+
+    with tarfile.open(path) as src:
+        with tarfile.open(tmp_path / "pre-events.tar.gz", "w:gz") as dst:
+            for member in src.getmembers():
+                data = before_events(member.name, src.extractfile(member).read())
+                member.size = len(data)
+                dst.addfile(member, io.BytesIO(data))
+    new = f"{site.slug}-pre"
+    stack.manage("import_tenant", tmp_path / "pre-events.tar.gz", "--slug", new)
+    assert _outbox_rows(stack, new) == _outbox_rows(stack, site.slug) > 0
+    listed = stack.manage("list_tenants", "--format", "json").stdout
+    assert next(t for t in json.loads(listed) if t["slug"] == new)["migrations"] == "current"
