@@ -1,31 +1,13 @@
 """The current tenant lives in a ContextVar: set by the middleware or `tenant_context`, always reset."""
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 from conduit.context import CURRENT_TENANT as _current
 from conduit.context import current_tenant, current_tenant_slug  # noqa: F401  (the kernel reads them; so do apps)
+from tenants.info import TenantInfo  # noqa: F401  (the snapshot the context holds)
 
 
 class TenantNotSet(RuntimeError):
     """A tenant-scoped model was used with no tenant in context (fail closed)."""
-
-
-@dataclass(frozen=True)
-class TenantInfo:
-    """An immutable snapshot of a tenant's routing data, safe to cache and share across threads."""
-
-    id: int
-    slug: str
-    name: str
-    status: str
-    database_url: str
-    read_only: bool = False
-
-    @property
-    def alias(self):
-        from tenants.connections import alias_for
-
-        return alias_for(self)
 
 
 def require_tenant():
@@ -40,7 +22,7 @@ def as_info(tenant):
     if isinstance(tenant, TenantInfo):
         return tenant
     if isinstance(tenant, str):
-        from tenants.selectors import tenant_get
+        from tenants.selectors import tenant_get  # the registry is read only for a slug
 
         return tenant_get(slug=tenant).info()
     return tenant.info()

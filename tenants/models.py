@@ -2,7 +2,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
-from tenants.context import TenantInfo
+from tenants.info import TenantInfo
 
 
 class Tenant(models.Model):
