@@ -1,4 +1,6 @@
 """The worker in-process: batches reach the handler, failures retry with backoff, then become dead letters."""
+import pytest
+
 from accounts.models import User
 from content.models import Article
 from events.failures import failures_requeue
@@ -57,3 +59,9 @@ def test_handler_that_raises_fails_each_event_separately(make_tenant, event_log,
 
     assert Worker(once=True, handler=Handler(Raising())).run() == 0
     assert list(FailedEvent.objects.values_list("status", flat=True)) == ["dead", "dead"]
+
+
+def test_the_handler_setting_must_name_an_event_handler():
+    with pytest.raises(TypeError, match="CONDUIT_EVENT_HANDLER='tests.events.handlers.record_events' names a function"):
+        Handler("tests.events.handlers.record_events")  # a bare function: its hooks could only be guessed
+    assert Handler("tests.events.handlers.record").target.backlog() is None  # a hook it does not override

@@ -131,3 +131,23 @@ def test_eviction_in_one_thread_never_removes_an_alias_another_thread_holds(make
     assert connections[alias_a].vendor == "sqlite"  # the alias this thread holds is still registered
     with tenant_context(a):
         assert Tag.objects.count() == 0
+
+
+def test_a_mixed_app_places_each_model_by_its_control_models(make_tenant):
+    """events keeps its pipeline state in the control DB and its outbox in each tenant's (AppConfig.control_models)."""
+    from events.models import BusEvent, FailedEvent, OutboxEvent
+    from tenants.transfer.tables import tenant_models
+
+    router, tenant = TenantRouter(), make_tenant()
+    with tenant_context(tenant):
+        assert router.db_for_write(BusEvent) == router.db_for_read(FailedEvent) == "default"
+        assert router.db_for_write(OutboxEvent) == tenant.info().alias
+    with pytest.raises(TenantNotSet):
+        router.db_for_write(OutboxEvent)  # fail closed, as any tenant model
+    alias = tenant.info().alias
+    assert router.allow_migrate(alias, "events", model_name="busevent") is False
+    assert router.allow_migrate("default", "events", model_name="busevent") is True
+    assert router.allow_migrate(alias, "events", model_name="outboxevent") is True
+    assert router.allow_migrate("default", "events", model_name="outboxevent") is False
+    tables = {m._meta.db_table for m in tenant_models()}
+    assert "content_outboxevent" in tables and "conduit_busevent" not in tables and "conduit_failedevent" not in tables
