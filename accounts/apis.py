@@ -1,17 +1,18 @@
 """RealWorld users API: register, login, current user."""
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.response import Response
 
 from accounts.selectors import user_by_credentials
+from accounts.serializers import UserOut, user_out
 from accounts.services import user_create, user_update
+from conduit.api import AuthenticatedApi, TenantApi, validated, wrapped
 from conduit.auth import token_for
 from conduit.errors import error_response
+from conduit.fields import Email, HttpUrl, Input, Text
 from conduit.messages import MESSAGES
 from conduit.throttling import SharedRateThrottle
-from content.apis import AuthenticatedApi, TenantApi, validated
-from content.serializers import Email, HttpUrl, Input, Text, user_out
 from tenants.context import current_tenant_slug
 
 
@@ -24,19 +25,7 @@ class LoginThrottle(SharedRateThrottle):
         return f"throttle:{current_tenant_slug() or '-'}:login:{self.get_ident(request)}"
 
 
-class UserOut(serializers.Serializer):
-    email = serializers.CharField()
-    token = serializers.CharField()
-    username = serializers.CharField()
-    bio = serializers.CharField(allow_null=True)
-    image = serializers.CharField(allow_null=True)
-
-
-def wrapped(name, inner, **kwargs):
-    return inline_serializer(name=name, fields={kwargs.pop("key"): inner}, **kwargs)
-
-
-USER_RESPONSE = wrapped("UserResponse", UserOut(), key="user")
+USER_RESPONSE = wrapped("UserResponse", "user", UserOut())
 
 
 class UserRegisterApi(TenantApi):

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from content.services import Conflict
+from conduit.exceptions import Conflict
 from tenants.db import tenant_atomic
 
 User = get_user_model()

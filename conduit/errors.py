@@ -4,6 +4,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from conduit.exceptions import ApplicationError
 from conduit.messages import MESSAGES
 
 
@@ -25,6 +26,9 @@ def _flatten(detail, field="body"):
 
 
 def exception_handler(exc, context):
+    """The one DRF exception handler: ApplicationErrors by their status, DRF's own errors flattened to the shape."""
+    if isinstance(exc, ApplicationError):
+        return error_response(exc.status, exc.field, exc.message, **exc.headers)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -36,8 +40,24 @@ def exception_handler(exc, context):
     return response
 
 
-def error_response(status_code, field, message):
-    return Response({"errors": {field: [message]}}, status=status_code)
+def error_body(field, message) -> dict:
+    return {"errors": {field: [message]}}
+
+
+def error_response(status_code, field, message, **headers):
+    """A DRF response in the shape; header names may use `_` for `-` (Retry_After)."""
+    return _with_headers(Response(error_body(field, message), status=status_code), headers)
+
+
+def error_json(exc: ApplicationError):
+    """The same rendering outside DRF (middleware): a plain JsonResponse."""
+    return _with_headers(JsonResponse(error_body(exc.field, exc.message), status=exc.status), exc.headers)
+
+
+def _with_headers(response, headers):
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
 
 
 def json_404(request, exception=None):

@@ -231,7 +231,7 @@ if env_bool("CONDUIT_BEHIND_PROXY", False):
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 REST_FRAMEWORK = {
-    # No view authenticates unless it says how: tenant views by token (content.apis.TenantApi), the control API by
+    # No view authenticates unless it says how: tenant views by token (conduit.api.TenantApi), the control API by
     # an operator's session or throttled HTTP Basic (tenants.apis). Never Basic or sessions on a tenant host.
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PARSER_CLASSES": [

@@ -2,8 +2,9 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
+from conduit.api import PAGE_PARAMS, AuthenticatedApi, page
 from content import selectors
-from content.apis import ARTICLES_RESPONSE, PAGE_PARAMS, AuthenticatedApi, page
+from content.apis import ARTICLES_RESPONSE
 from content.models import Article
 
 

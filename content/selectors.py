@@ -6,20 +6,19 @@ from django.contrib.auth import get_user_model
 from django.db import connections, router
 from django.db.models import Q
 
+from conduit import exceptions
+from conduit.fields import iso
 from content.models import Article, Comment, Favorite, Follow, Tag
-from content.serializers import iso
+from content import serializers
 
 User = get_user_model()
 MAX_ID = 2**63 - 1
 PUBLISHED = Article.Status.PUBLISHED
+ArticleListItemOut = serializers.ArticleListItemOut  # the list item's schema, for search (its allowed edge)
 
 
-class NotFound(Exception):
-    """A looked-up object does not exist (or is not visible); `resource` names it for the error body."""
-
-    def __init__(self, resource: str):
-        super().__init__(f"{resource} not found")
-        self.resource = resource
+class NotFound(exceptions.NotFound):
+    """A looked-up object does not exist (or is not visible); `resource` (the field) names it for the error body."""
 
 
 def _clean(value: str, resource: str) -> str:

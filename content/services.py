@@ -5,6 +5,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.text import slugify
 
+from conduit import exceptions
 from conduit.messages import MESSAGES
 from content.models import Article, Comment, Favorite, Follow, Tag
 from tenants.db import tenant_atomic
@@ -12,30 +13,16 @@ from tenants.db import tenant_atomic
 PUBLISHED = Article.Status.PUBLISHED
 
 
-class Forbidden(Exception):
-    """The user may not change this object; `resource` names it for the error body."""
-
-    def __init__(self, resource: str):
-        super().__init__(f"{resource} forbidden")
-        self.resource = resource
+class Forbidden(exceptions.Forbidden):
+    """The user may not change this object; `resource` (the field) names it for the error body."""
 
 
-class Conflict(Exception):
+class Conflict(exceptions.Conflict):
     """A unique value is already taken."""
 
-    def __init__(self, field: str, message: str = MESSAGES["taken"]):
-        super().__init__(f"{field} {message}")
-        self.field = field
-        self.message = message
 
-
-class Invalid(Exception):
+class Invalid(exceptions.Invalid):
     """A request that is well-formed but not allowed (422)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field} {message}")
-        self.field = field
-        self.message = message
 
 
 def _slug_base(title: str) -> str:

@@ -1,6 +1,4 @@
 """The media API: upload (multipart `file`), list, get, delete, and the tenant-scoped file download."""
-from datetime import timezone
-
 from django.http import FileResponse, HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -10,10 +8,11 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from conduit.api import TenantApi
 from conduit.errors import error_response
+from conduit.exceptions import PayloadTooLarge
+from conduit.fields import Integer, iso
 from conduit.messages import MESSAGES
-from content.apis import PayloadTooLarge, TenantApi
-from content.serializers import Integer
 from media.selectors import media_file_url, media_get, media_list
 from media.services import (
     MediaForbidden, MediaOutsideTenant, MediaStorageUnavailable, media_create, media_delete, media_tenant_key,
@@ -56,7 +55,7 @@ def media_out(media, request) -> dict:
         "kind": media.kind,
         "contentType": media.content_type,
         "size": media.size,
-        "createdAt": media.created_at.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "createdAt": iso(media.created_at),
     }
 
 
@@ -111,7 +110,7 @@ class MediaListCreateApi(MediaApi):
         except ValueError:
             length = -1
         if length < 0 or length > largest_limit() + MULTIPART_OVERHEAD:
-            raise PayloadTooLarge({"file": [MESSAGES["upload_too_large"].format(limit=human(largest_limit()))]})
+            raise PayloadTooLarge("file", MESSAGES["upload_too_large"].format(limit=human(largest_limit())))
 
     @extend_schema(operation_id="ListMedia", tags=["Media"], parameters=[FilterSerializer],
                    responses={200: MEDIA_LIST_RESPONSE, 401: ERRORS[401]})

@@ -5,10 +5,11 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
+from conduit.api import TenantApi
+from conduit.exceptions import NotFound
+from conduit.fields import Choice, Integer, Text
 from conduit.metrics import SEARCH_LATENCY
-from content.apis import TenantApi
-from content.serializers import ArticleListItemOut, Choice, Integer, Text
-from content.selectors import NotFound
+from content.selectors import ArticleListItemOut
 from search import engine
 from search.backends import get_backend
 from search.documents import Filters
