@@ -9,7 +9,7 @@ from accounts.serializers import UserOut, user_out
 from accounts.services import user_create, user_update
 from conduit.api import AuthenticatedApi, TenantApi, validated, wrapped
 from conduit.auth import token_for
-from conduit.errors import error_response
+from conduit.exceptions import Unauthorized
 from conduit.fields import Email, HttpUrl, Input, Text
 from conduit.messages import MESSAGES
 from conduit.throttling import SharedRateThrottle
@@ -65,7 +65,7 @@ class UserLoginApi(TenantApi):
         data = validated(self.LoginUserRequest, request.data, "user")
         user = user_by_credentials(email=data["email"], password=data["password"])
         if user is None:
-            return error_response(status.HTTP_401_UNAUTHORIZED, "credentials", MESSAGES["invalid"])
+            raise Unauthorized("credentials", MESSAGES["invalid"])
         return Response({"user": user_out(user, token_for(user))})
 
 

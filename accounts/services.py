@@ -10,11 +10,18 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from conduit.exceptions import Conflict
+from conduit.exceptions import Conflict, constraint_name
 from tenants.db import tenant_atomic
 
 User = get_user_model()
 UNIQUE_FIELDS = ("username", "email")
+# Unique constraints of accounts_user by name: the columns' own (PostgreSQL `<table>_<column>_key`, SQLite
+# `<table>.<column>`) and the case-insensitive ones of migration 0003.
+CONFLICT_FIELDS = {
+    **{f"accounts_user_{field}_key": field for field in UNIQUE_FIELDS},
+    **{f"accounts_user.{field}": field for field in UNIQUE_FIELDS},
+    **{f"accounts_user_{field}_ci_unique": field for field in UNIQUE_FIELDS},
+}
 
 
 def _normalised(field: str, value: str | None) -> str | None:
@@ -62,7 +69,9 @@ def _save(user) -> None:
         with tenant_atomic():
             user.save()
     except IntegrityError as exc:  # lost a race against a concurrent registration
-        field = "email" if "email" in str(exc).lower() else "username"
+        field = CONFLICT_FIELDS.get(constraint_name(exc))
+        if field is None:  # not a uniqueness race on username/email: a real fault, not the client's
+            raise
         raise Conflict(field) from exc
 
 

@@ -9,23 +9,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conduit.api import TenantApi
-from conduit.errors import error_response
-from conduit.exceptions import PayloadTooLarge
+from conduit.exceptions import Invalid, PayloadTooLarge
 from conduit.fields import Integer, iso
 from conduit.messages import MESSAGES
 from media.selectors import media_file_url, media_get, media_list
-from media.services import (
-    MediaForbidden, MediaOutsideTenant, MediaStorageUnavailable, media_create, media_delete, media_tenant_key,
-)
+from media.services import MediaNotFound, MediaOutsideTenant, media_create, media_delete, media_tenant_key
 from media.storage import is_local, media_storage
 from media.uploads import MediaUploadGuard
-from media.validation import MediaRejected, human, largest_limit
+from media.validation import human, largest_limit
 
 MULTIPART_OVERHEAD = 64 * 1024  # boundaries and part headers around the file
-
-
-class MediaNotFound(Exception):
-    """No media item with this id on this tenant."""
 
 
 class MediaOut(serializers.Serializer):
@@ -77,20 +70,9 @@ def in_tenant(media) -> bool:
 
 
 class MediaApi(TenantApi):
-    """Media errors in the RealWorld shape: rejected files under `file`, the rest under `media`."""
+    """Media views: a user is required; the errors (media.services, media.validation) render themselves."""
 
     permission_classes = [IsAuthenticated]
-
-    def handle_exception(self, exc):
-        if isinstance(exc, MediaRejected):
-            return error_response(exc.status, "file", str(exc))
-        if isinstance(exc, MediaForbidden):
-            return error_response(status.HTTP_403_FORBIDDEN, "media", MESSAGES["forbidden"])
-        if isinstance(exc, MediaStorageUnavailable):
-            return error_response(status.HTTP_503_SERVICE_UNAVAILABLE, "file", str(exc))
-        if isinstance(exc, (MediaNotFound, MediaOutsideTenant)):
-            return error_response(status.HTTP_404_NOT_FOUND, "media", MESSAGES["not_found"])
-        return super().handle_exception(exc)
 
 
 class MediaListCreateApi(MediaApi):
@@ -129,7 +111,7 @@ class MediaListCreateApi(MediaApi):
         request.upload_handlers.insert(0, MediaUploadGuard(request))
         upload = request.FILES.get("file")
         if upload is None:
-            return error_response(422, "file", MESSAGES["file_required"])
+            raise Invalid("file", MESSAGES["file_required"])
         media = media_create(owner=request.user, upload=upload)
         return Response({"media": media_out(media, request)}, status=status.HTTP_201_CREATED)
 

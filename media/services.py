@@ -4,6 +4,7 @@ import secrets
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from conduit.exceptions import Forbidden, NotFound, Unavailable
 from media.models import Media
 from media.storage import media_storage, prefix_delete
 from media.validation import validate_upload
@@ -13,15 +14,28 @@ from tenants.db import tenant_atomic, tenant_on_commit
 logger = logging.getLogger(__name__)
 
 
-class MediaForbidden(Exception):
+class MediaNotFound(NotFound):
+    """No media item with this id on this tenant."""
+
+    def __init__(self, detail: str | None = None):
+        super().__init__("media", detail=detail)
+
+
+class MediaForbidden(Forbidden):
     """The user may not change this media item (not its owner)."""
 
+    def __init__(self, detail: str):
+        super().__init__("media", detail=detail)
 
-class MediaStorageUnavailable(Exception):
-    """The storage refused or could not be reached; the upload was not kept."""
+
+class MediaStorageUnavailable(Unavailable):
+    """The storage refused or could not be reached; the upload was not kept (the message is the client's)."""
+
+    def __init__(self, message: str):
+        super().__init__("file", message)
 
 
-class MediaOutsideTenant(Exception):
+class MediaOutsideTenant(MediaNotFound):
     """The row names a key outside `<current-tenant-slug>/`: never read, never deleted (answered as not found)."""
 
 

@@ -4,16 +4,18 @@ from dataclasses import dataclass
 import filetype
 
 from conduit.conf import conduit_settings
+from conduit.exceptions import ApplicationError
 
 HEAD_BYTES = 8192  # filetype inspects at most this many leading bytes
 
 
-class MediaRejected(Exception):
-    """An upload that cannot be accepted; `status` is the HTTP status that says why (413, 415, 422)."""
+class MediaRejected(ApplicationError):
+    """An upload that cannot be accepted (under `file`); `status` is the HTTP status that says why (413, 415, 422)."""
+
+    code = "rejected"
 
     def __init__(self, message: str, status: int = 422):
-        super().__init__(message)
-        self.status = status
+        super().__init__("file", message, status=status)
 
 
 @dataclass(frozen=True)

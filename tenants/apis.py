@@ -10,13 +10,13 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from conduit.errors import error_response
+from conduit.exceptions import NotFound
 from conduit.net import client_ip
 from conduit.throttling import OperatorBasicAuthentication
 from tenants.models import Tenant
 from tenants.provisioning import redact
-from tenants.selectors import TenantNotFound, audit_list, tenant_get, tenant_list
-from tenants.services import Actor, TenantError, tenant_create, tenant_delete, tenant_resume, tenant_suspend
+from tenants.selectors import audit_list, tenant_get, tenant_list
+from tenants.services import Actor, tenant_create, tenant_delete, tenant_resume, tenant_suspend
 from tenants.transfer.archive import tenant_export
 from tenants.transfer.moving import move_latest, move_start
 
@@ -42,17 +42,9 @@ class TenantOutput(serializers.ModelSerializer):
 
 
 class LifecycleApi(APIView):
-    """Operators only (a staff session, or HTTP Basic throttled on failures); the services' errors as 4xx JSON."""
+    """Operators only (a staff session, or HTTP Basic throttled on failures); the services' errors render themselves."""
 
     authentication_classes = [SessionAuthentication, OperatorBasicAuthentication]
-
-    def handle_exception(self, exc):
-        if isinstance(exc, TenantNotFound):
-            return error_response(status.HTTP_404_NOT_FOUND, "slug", str(exc))
-        if isinstance(exc, TenantError):
-            code = status.HTTP_409_CONFLICT if "already" in str(exc) else status.HTTP_422_UNPROCESSABLE_ENTITY
-            return error_response(code, exc.field, str(exc))
-        return super().handle_exception(exc)
 
 
 class TenantListCreateApi(LifecycleApi):
@@ -144,7 +136,7 @@ class TenantMoveApi(LifecycleApi):
         tenant_get(slug=slug)
         move = move_latest(slug=slug)
         if move is None:
-            return error_response(status.HTTP_404_NOT_FOUND, "move", f"tenant '{slug}' has never been moved")
+            raise NotFound("move", f"tenant '{slug}' has never been moved")
         return Response(self.OutputSerializer(move).data)
 
     @extend_schema(request=InputSerializer, responses={202: OutputSerializer})

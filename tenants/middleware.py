@@ -1,8 +1,8 @@
 """Route each request: control host → control URLs; tenant host → tenant URLs inside tenant_context."""
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.http import JsonResponse
-
 from conduit.conf import conduit_settings
+from conduit.errors import error_json
+from conduit.exceptions import NotFound, Unavailable
 from tenants.context import TenantInfo, _current
 from tenants.registry import CONTROL, registry
 
@@ -11,13 +11,6 @@ TENANT_URLCONF = "conduit.urls_tenant"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # The one site served when routing is switched off; its data lives in the control database ("default").
 SINGLE_SITE = TenantInfo(id=0, slug="single", name="single site", status="active", database_url="")
-
-
-def error(status, field, message, **headers):
-    response = JsonResponse({"errors": {field: [message]}}, status=status)
-    for name, value in headers.items():
-        response[name.replace("_", "-")] = value
-    return response
 
 
 def request_host(request):
@@ -46,14 +39,15 @@ class TenantMiddleware:
             request.urlconf = CONTROL_URLCONF
             return self.get_response(request)
         if target is None or target.status == "deleted":
-            return error(404, "tenant", "No Conduit site is served at this address.")
+            return error_json(NotFound("tenant", "No Conduit site is served at this address."))
         if target.status == "suspended":
-            return error(503, "tenant", f"The site '{target.slug}' is suspended. Contact the platform operator.")
+            message = f"The site '{target.slug}' is suspended. Contact the platform operator."
+            return error_json(Unavailable("tenant", message))
         if target.read_only and request.method not in SAFE_METHODS:
-            return error(
-                503, "tenant", f"The site '{target.slug}' is read-only while it is being moved; retry shortly.",
-                Retry_After="30",
-            )
+            return error_json(Unavailable(
+                "tenant", f"The site '{target.slug}' is read-only while it is being moved; retry shortly.",
+                headers={"Retry-After": "30"},
+            ))
         request.urlconf = TENANT_URLCONF
         return self._serve(request, target)
 

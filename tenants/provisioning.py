@@ -32,6 +32,10 @@ class ProvisioningError(Exception):
     """A tenant database could not be created, reached or dropped; the message says why."""
 
 
+class ProvisioningConflict(ProvisioningError):
+    """The database (file) to create exists already."""
+
+
 @lru_cache(maxsize=1)
 def schema_fingerprint():
     """A short hash of every migration a tenant database receives: equal fingerprints mean nothing pending."""
@@ -141,7 +145,7 @@ def _sqlite_template(directory):
 def _sqlite_create(url):
     target = sqlite_path(url)
     if target.exists():
-        raise ProvisioningError(f"database file {target} already exists")
+        raise ProvisioningConflict(f"database file {target} already exists")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -152,7 +156,7 @@ def _sqlite_create(url):
     try:
         os.link(tmp, target)  # atomic, and fails if the target appeared meanwhile
     except FileExistsError as exc:
-        raise ProvisioningError(f"database file {target} already exists") from exc
+        raise ProvisioningConflict(f"database file {target} already exists") from exc
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -204,7 +208,7 @@ def _pg_create(url):
     dbname, _ = _pg_parts(url)
     with _pg_admin(url) as conn:
         if _pg_exists(conn, dbname):
-            raise ProvisioningError(f"database {dbname} already exists on that server")
+            raise ProvisioningConflict(f"database {dbname} already exists on that server")
         template = _pg_template(url, conn)
         try:
             conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(

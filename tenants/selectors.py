@@ -1,9 +1,11 @@
 """Reads of the tenant registry."""
+from conduit.exceptions import NotFound
 from tenants.models import AuditLog, Tenant
 
 
-class TenantNotFound(Exception):
-    pass
+class TenantNotFound(NotFound):
+    def __init__(self, message: str):
+        super().__init__("slug", message)
 
 
 def tenant_get(*, slug):

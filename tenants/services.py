@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from conduit.conf import conduit_settings
+from conduit.exceptions import Conflict, Invalid
 from tenants import provisioning
 from tenants.connections import release_tenant
 from tenants.models import AuditLog, Domain, Tenant
@@ -18,12 +19,15 @@ SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 HOSTNAME_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")
 
 
-class TenantError(Exception):
-    """A lifecycle request that cannot be carried out; `field` names the input at fault."""
+class TenantError(Invalid):
+    """A lifecycle request that cannot be carried out (422); `field` names the input at fault."""
 
     def __init__(self, message, field="slug"):
-        super().__init__(message)
-        self.field = field
+        super().__init__(field, message)
+
+
+class TenantConflict(Conflict, TenantError):
+    """The request collides with what exists (a taken slug or domain, a state already reached): 409."""
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,7 @@ def validate_slug(slug: str) -> str:
     if slug in conduit_settings.RESERVED_SLUGS:
         raise TenantError(f"slug '{slug}' is reserved; choose another")
     if Tenant.objects.filter(slug=slug).exists():
-        raise TenantError(f"a tenant with slug '{slug}' already exists")
+        raise TenantConflict(f"a tenant with slug '{slug}' already exists")
     return slug
 
 
@@ -69,7 +73,7 @@ def validate_domain(domain: str) -> str:
     if domain == base or domain.endswith("." + base) or domain in settings.CONTROL_HOSTS:
         raise TenantError(f"domain '{domain}' belongs to the platform ({base}); register a custom domain", "domains")
     if Domain.objects.filter(domain=domain).exists():
-        raise TenantError(f"domain '{domain}' is already registered to a tenant", field="domains")
+        raise TenantConflict(f"domain '{domain}' is already registered to a tenant", field="domains")
     return domain
 
 
@@ -86,7 +90,8 @@ def tenant_create(
         provisioning.check_url(url)
         provisioning.database_create(url)
     except provisioning.ProvisioningError as exc:
-        raise TenantError(str(exc), field="database_url") from exc
+        error = TenantConflict if isinstance(exc, provisioning.ProvisioningConflict) else TenantError
+        raise error(str(exc), field="database_url") from exc
     try:
         with transaction.atomic():
             tenant = Tenant.objects.create(
@@ -109,7 +114,7 @@ def _set_status(*, slug: str, actor: Actor, status: str, action: str, allowed_fr
     with transaction.atomic():
         tenant = tenant_get(slug=slug)
         if tenant.status == status:
-            raise TenantError(f"tenant '{slug}' is already {status}")
+            raise TenantConflict(f"tenant '{slug}' is already {status}")
         if tenant.status not in allowed_from:
             raise TenantError(f"tenant '{slug}' is {tenant.status}; cannot {action.split('.')[-1]} it")
         tenant.status = status

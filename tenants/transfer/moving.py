@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from conduit.conf import conduit_settings
+from conduit.exceptions import Conflict
 from tenants import provisioning
 from tenants.connections import ensure_alias, release_tenant
 from tenants.models import Tenant, TenantMove
@@ -25,6 +26,10 @@ from tenants.transfer.recovery import STEPS, drop_quietly, move_abort, move_reco
 class MoveError(TenantError):
     def __init__(self, message):
         super().__init__(message, field="database_url")
+
+
+class MoveConflict(Conflict, MoveError):
+    """The move collides with what exists (the target database, a move in progress): 409."""
 
 
 def _note(move, report, message, **progress):
@@ -56,18 +61,18 @@ def move_prepare(*, slug: str, target_url: str, actor: Actor, drop_source: bool 
     try:
         provisioning.check_url(target_url)
     except provisioning.ProvisioningError as exc:
-        raise MoveError(str(exc)) from exc
+        raise (MoveConflict if isinstance(exc, provisioning.ProvisioningConflict) else MoveError)(str(exc)) from exc
     if target_url == tenant.database_url:
-        raise MoveError(f"tenant '{slug}' already lives in {provisioning.redact(target_url)}")
+        raise MoveConflict(f"tenant '{slug}' already lives in {provisioning.redact(target_url)}")
     if Tenant.objects.filter(database_url=target_url).exists():
         raise MoveError(f"{provisioning.redact(target_url)} is the database of another tenant")
     try:
         provisioning.check_target(target_url)
         exists = provisioning.database_exists(target_url)
     except provisioning.ProvisioningError as exc:
-        raise MoveError(str(exc)) from exc
+        raise (MoveConflict if isinstance(exc, provisioning.ProvisioningConflict) else MoveError)(str(exc)) from exc
     if exists:
-        raise MoveError(f"target database {provisioning.redact(target_url)} already exists; choose a new one")
+        raise MoveConflict(f"target database {provisioning.redact(target_url)} already exists; choose a new one")
     pending = tables.pending_migrations(ensure_alias(tenant.info()))
     if pending:
         raise MoveError(f"tenant '{slug}' has {len(pending)} pending migrations ({pending[0]}, ...): "
@@ -80,7 +85,7 @@ def move_prepare(*, slug: str, target_url: str, actor: Actor, drop_source: bool 
                 progress={"steps": STEPS},
             )
     except IntegrityError:
-        raise MoveError(f"a move of tenant '{slug}' is already in progress") from None
+        raise MoveConflict(f"a move of tenant '{slug}' is already in progress") from None
 
 
 def move_start(*, slug: str, target_url: str, actor: Actor, drop_source: bool = False) -> TenantMove:
