@@ -7,7 +7,6 @@ from django.db import connections, router
 from django.db.models import Q
 
 from conduit import exceptions
-from conduit.fields import iso
 from content.models import Article, Comment, Favorite, Follow, Tag
 from content import serializers
 
@@ -175,21 +174,12 @@ def _items(rows, tags, *, user, body=False) -> list[dict]:
         favorited = set(Favorite.objects.filter(user=user, article_id__in=ids).values_list("article_id", flat=True))
     following = followed_ids(user=user, author_ids={r[9] for r in rows})
     return [
-        {
-            "slug": slug,
-            "title": title,
-            "description": description,
-            **({"body": text} if body else {}),
-            "tagList": sorted(tags[pk]),
-            "createdAt": iso(_when(created)),
-            "updatedAt": iso(_when(updated)),
-            "favorited": pk in favorited,
-            "favoritesCount": favorites_count,
-            "author": {"username": username, "bio": bio or None, "image": image or None,
-                       "following": author_id in following},
-            "status": status,
-            "publishedAt": iso(_when(published)) if published else None,
-        }
+        serializers.article_dict(
+            slug=slug, title=title, description=description, body=text if body else serializers.NO_BODY,
+            tags=sorted(tags[pk]), created_at=_when(created), updated_at=_when(updated), favorited=pk in favorited,
+            favorites_count=favorites_count, status=status,
+            author=serializers.profile_dict(username, bio, image, author_id in following), published_at=_when(published) if published else None,
+        )
         for (pk, slug, title, description, created, updated, favorites_count, status, published, author_id,
              username, bio, image, text, _total) in rows
     ]

@@ -5,25 +5,45 @@ from conduit.fields import Text, iso
 from conduit.messages import FIELD_ERRORS, MESSAGES
 
 
+NO_BODY = object()  # list items carry no body
+
+
+def profile_dict(username, bio, image, following: bool) -> dict:
+    """The one profile mapping (an author, a followed user): `bio` and `image` null when unset, never ""."""
+    return {"username": username, "bio": bio or None, "image": image or None, "following": following}
+
+
+def article_dict(*, slug, title, description, body=NO_BODY, tags, created_at, updated_at, favorited, favorites_count,
+                 author: dict, status, published_at) -> dict:
+    """The one article mapping, from a model (`article_out`) or a raw SQL row (the fast path, content.selectors)."""
+    return {
+        "slug": slug,
+        "title": title,
+        "description": description,
+        **({} if body is NO_BODY else {"body": body}),
+        "tagList": tags,
+        "createdAt": iso(created_at),
+        "updatedAt": iso(updated_at),
+        "favorited": favorited,
+        "favoritesCount": favorites_count,
+        "author": author,
+        "status": status,
+        "publishedAt": iso(published_at) if published_at else None,
+    }
+
+
 def profile_out(user, following: bool) -> dict:
-    return {"username": user.username, "bio": user.bio or None, "image": user.image or None, "following": following}
+    return profile_dict(user.username, user.bio, user.image, following)
 
 
 def article_out(article, *, favorited: bool, following: bool, tags: list[str] | None = None) -> dict:
-    return {
-        "slug": article.slug,
-        "title": article.title,
-        "description": article.description,
-        "body": article.body,
-        "tagList": tags if tags is not None else sorted(t.name for t in article.tags.all()),
-        "createdAt": iso(article.created_at),
-        "updatedAt": iso(article.updated_at),
-        "favorited": favorited,
-        "favoritesCount": article.favorites_count,
-        "author": profile_out(article.author, following),
-        "status": article.status,
-        "publishedAt": iso(article.published_at) if article.published_at else None,
-    }
+    return article_dict(
+        slug=article.slug, title=article.title, description=article.description, body=article.body,
+        tags=tags if tags is not None else sorted(t.name for t in article.tags.all()),
+        created_at=article.created_at, updated_at=article.updated_at, favorited=favorited,
+        favorites_count=article.favorites_count, author=profile_out(article.author, following),
+        status=article.status, published_at=article.published_at,
+    )
 
 
 def comment_out(comment, *, following: bool) -> dict:
