@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 import tarfile
+import tempfile
+import time
 import uuid
 
 import pytest
@@ -95,12 +97,26 @@ def run_import(stack, archive, slug, engine="sqlite", **env):
     url = f"{PG_SERVER}/{stack.data_dir.name}_{slug.replace('-', '_')}"[:120] if engine == "postgres" else None
     args = [sys.executable, str(ROOT / "manage.py"), "import_tenant", str(archive), "--slug", slug,
             *(["--database-url", url] if url else [])]
-    process = subprocess.Popen(args, env={**stack.env, **{k: str(v) for k, v in env.items()}}, cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    stderr = process.stderr.read().decode()
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, stderr, usage.ru_maxrss / 1024, url
+    # Peak RSS from the importer's own VmHWM, sampled until it exits: wait4's ru_maxrss would carry the high-water
+    # mark of this (forking) pytest process, which may hold the embedding model from earlier tests.
+    with tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(args, env={**stack.env, **{k: str(v) for k, v in env.items()}}, cwd=ROOT,
+                                   stdout=subprocess.DEVNULL, stderr=err)
+        peak_kib = 0
+        while process.poll() is None:
+            peak_kib = max(peak_kib, _vm_hwm_kib(process.pid))
+            time.sleep(0.005)
+        err.seek(0)
+        stderr = err.read().decode()
+    return process.returncode, stderr, peak_kib / 1024, url
+
+
+def _vm_hwm_kib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next((int(line.split()[1]) for line in status if line.startswith("VmHWM:")), 0)
+    except (FileNotFoundError, ProcessLookupError, ValueError):
+        return 0
 
 
 def assert_refused(stack, archive, names, engine="sqlite", **env):
