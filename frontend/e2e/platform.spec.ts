@@ -221,7 +221,8 @@ test('a second tenant sees none of it', async ({ browser, request }) => {
   await page.evaluate(t => localStorage.setItem('jwtToken', t), author.token);
   await page.reload();
   await expect(page.locator('nav a[href="/login"]')).toBeVisible();
-  expect(await page.evaluate(() => localStorage.getItem('jwtToken'))).toBeNull();
+  // the nav shows "Sign in" while the start-up check of the token is still in flight: wait for its answer (401)
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('jwtToken')), { timeout: 20_000 }).toBeNull();
   await page.goto(`/search?q=${encodeURIComponent(title)}&mode=text`);
   await expect(page.locator('.empty-feed-message')).toBeVisible();
   await context.close();
