@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from conduit.conf import conduit_settings
 from conduit.metrics import EVENTS_CONSUMED
-from events import failures, sweeper
+from events import failures, subscribers, sweeper
 from events.bus import Delivery, get_bus
 from events.event import Event
 from events.handler import EventHandler, load_handler
@@ -89,6 +89,9 @@ class Worker:
         background = None if self.once else threading.Thread(target=self._background, name="sweeper", daemon=True)
         if background:
             background.start()
+        if self.once:
+            subscribers.run_tasks_once()  # e.g. publish what is overdue, so its events are in this drain
+        task_threads = [] if self.once else subscribers.start_tasks(self.stopping)
         consumer = self.bus.consumer(group=self.group, member=self.name)
         progress_at = time.monotonic()
         try:
@@ -125,6 +128,8 @@ class Worker:
             self.recorder.flush()
             if background:
                 background.join(timeout=10)
+            for thread in task_threads:
+                thread.join(timeout=10)
             WorkerStatus.objects.filter(name=self.name).delete()
             log.info("worker stopped", extra={"consumed": self.consumed, "since": started_at.isoformat()})
         return self.consumed
@@ -152,6 +157,7 @@ class Worker:
             else:
                 log.warning("indexing failed; will retry", extra={"event": event.to_dict(), "error": str(error)})
                 failures.failure_record(event=event, error=error)
+        subscribers.notify([event for event, error in zip(events, results) if error is None])
         ok = sum(1 for error in results if error is None)
         self.consumed += ok
         EVENTS_CONSUMED.inc(ok)
@@ -168,6 +174,7 @@ class Worker:
             elif not self._hooked_text:
                 self.recorder.searchable(event, "text", time.time())
         failures.failures_resolved(event_ids=[e.id for e, error in zip(events, results) if error is None])
+        subscribers.notify([event for event, error in zip(events, results) if error is None])
         ok = sum(1 for error in results if error is None)
         self.consumed += ok
         EVENTS_CONSUMED.inc(ok)
