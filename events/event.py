@@ -6,6 +6,8 @@ from datetime import datetime, timezone
 
 TYPES = frozenset({
     "article.created", "article.updated", "article.published", "article.unpublished", "article.deleted",
+    "comment.created", "comment.deleted",  # entity "comment" (the index skips them; webhooks and caches use them)
+    "site.updated",  # entity "site": a tenant's site settings changed
 })
 
 
