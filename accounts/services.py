@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
+from accounts.roles import owner_email_apply
 from conduit.exceptions import Conflict, constraint_name
 from tenants.db import tenant_atomic
 
@@ -81,6 +82,7 @@ def user_create(*, username: str, email: str, password: str) -> User:
     user = User(username=username, email=email)
     _set_password(user, password)
     _save(user)
+    owner_email_apply(user=user)  # the tenant's named first owner becomes one as they register (issue 13)
     return user
 
 

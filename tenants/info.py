@@ -14,6 +14,7 @@ class TenantInfo:
     status: str
     database_url: str
     read_only: bool = False
+    owner_email: str = ""  # the first owner's email (accounts.roles applies it in the tenant's DB)
 
     @property
     def alias(self):

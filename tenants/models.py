@@ -13,6 +13,9 @@ class Tenant(models.Model):
 
     slug = models.SlugField(max_length=63, unique=True)
     name = models.CharField(max_length=200, blank=True)
+    owner_email = models.EmailField(
+        blank=True, help_text="The site's first owner: its user with this email becomes an owner (now or when they register)."
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     database_url = models.CharField(max_length=500)
     read_only = models.BooleanField(default=False, help_text="Set while the tenant is being moved.")
@@ -37,6 +40,7 @@ class Tenant(models.Model):
             status=self.status,
             database_url=self.database_url,
             read_only=self.read_only,
+            owner_email=self.owner_email,
         )
 
 

@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -77,11 +79,31 @@ def validate_domain(domain: str) -> str:
     return domain
 
 
+def validate_owner_email(email: str | None) -> str:
+    """The first owner's email, normalised (lower case), or "" for none."""
+    email = (email or "").strip().lower()
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise TenantError(f"invalid owner email {email!r}", field="owner_email") from None
+    if len(email) > Tenant._meta.get_field("owner_email").max_length:
+        raise TenantError("the owner email is too long", field="owner_email")
+    return email
+
+
 def tenant_create(
-    *, slug: str, actor: Actor, name: str = "", domains: list[str] | tuple = (), database_url: str | None = None
+    *, slug: str, actor: Actor, name: str = "", domains: list[str] | tuple = (), database_url: str | None = None,
+    owner_email: str | None = None,
 ) -> Tenant:
-    """Validate, clone the template database, register; on any failure nothing is left behind."""
+    """Validate, clone the template database, register; on any failure nothing is left behind.
+
+    `owner_email` names the site's first owner: the tenant's user with that email becomes an owner when they
+    register (or, for a user already there, when first seen: accounts.roles applies it in the tenant's DB).
+    """
     slug = validate_slug((slug or "").strip())
+    owner_email = validate_owner_email(owner_email)
     clean_domains = [validate_domain(d) for d in domains]
     if len(set(clean_domains)) != len(clean_domains):
         raise TenantError("the same domain is given twice", field="domains")
@@ -95,13 +117,14 @@ def tenant_create(
     try:
         with transaction.atomic():
             tenant = Tenant.objects.create(
-                slug=slug, name=name or slug, database_url=url,
+                slug=slug, name=name or slug, database_url=url, owner_email=owner_email,
                 schema_version=provisioning.schema_fingerprint(), migrated_at=timezone.now(),
             )
             for index, domain in enumerate(clean_domains):
                 Domain.objects.create(tenant=tenant, domain=domain, is_primary=index == 0)
             audit_record(actor=actor, action="tenant.create", target=slug,
-                         detail={"domains": clean_domains, "database": provisioning.redact(url)})
+                         detail={"domains": clean_domains, "database": provisioning.redact(url),
+                                 **({"owner_email": owner_email} if owner_email else {})})
     except BaseException as exc:
         provisioning.database_drop(url)
         if isinstance(exc, IntegrityError):
