@@ -1,9 +1,16 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { getAuth, subscribe } from './auth';
 
+/** The auth snapshot, re-rendering on change. Subscribes in a layout effect and re-reads on subscribing: a change
+ * that lands between the first render and the subscription (the start-up GET /api/user answering before effects
+ * ran, common under load) would otherwise leave the page on "loading" for good. */
 export function useAuth() {
   const [auth, setAuth] = useState(getAuth());
-  useEffect(() => subscribe(() => setAuth(getAuth())), []);
+  useLayoutEffect(() => {
+    const stop = subscribe(() => setAuth(getAuth()));
+    setAuth(getAuth());
+    return stop;
+  }, []);
   return auth;
 }
 
