@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "search",
     "media",
     "spa",
+    "feeds",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +121,13 @@ CONDUIT = {
     "ROUTING_ENABLED": env_bool("CONDUIT_ROUTING_ENABLED", True),
     # The built Conduit Frontend (frontend/dist) that tenant hosts serve (spa/); absent: a 503 "not built" page.
     "FRONTEND_DIR": Path(env("CONDUIT_FRONTEND_DIR", BASE_DIR / "frontend" / "dist")),
+    # Feeds and sitemaps (feeds/, docs/publishing.md): entries per feed, Cache-Control max-age of feeds, sitemaps
+    # and robots.txt, URLs per sitemap page (past it /sitemap.xml is an index), and the scheme of the URLs they
+    # name ("" = the request's; "https" behind a TLS proxy that sends no X-Forwarded-Proto).
+    "FEED_ITEMS": int(env("CONDUIT_FEED_ITEMS", 20)),
+    "FEED_MAX_AGE": int(env("CONDUIT_FEED_MAX_AGE", 300)),
+    "SITEMAP_PAGE_SIZE": int(env("CONDUIT_SITEMAP_PAGE_SIZE", 50_000)),
+    "SITE_URL_SCHEME": env("CONDUIT_SITE_URL_SCHEME", ""),
     # Creator media (media/): allowed types per kind (filetype extensions, judged by content) and size limits.
     "MEDIA_TYPES": {
         "image": env_list("CONDUIT_MEDIA_IMAGE_TYPES", "png,jpg,gif,webp"),

@@ -23,6 +23,8 @@ urlpatterns = [
     # Swagger UI loads its assets from our static files (drf-spectacular-sidecar, settings.py): it works offline.
     path("api/docs", SpectacularSwaggerView.as_view(url_name="tenant-schema", title=TENANT_SCHEMA["TITLE"]),
          name="tenant-docs"),
+    # Feeds, sitemaps and robots.txt (root paths the app's catch-all below would otherwise take).
+    path("", include("feeds.urls")),
     # Last: the Conduit Frontend (assets, index.html for every client route); never shadows /api.
     path("", include("spa.urls")),
 ]
