@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "search",
     "media",
     "spa",
+    "httpcache",
     "feeds",
 ]
 
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "tenants.middleware.TenantSessionMiddleware",  # Django's, skipped on tenant hosts
     "django.middleware.common.CommonMiddleware",
+    "httpcache.middleware.HttpCacheMiddleware",  # after TenantMiddleware (503s first); hits get CORS headers
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -171,6 +173,26 @@ CONDUIT = {
     # hosts of DATABASE_URL and CONDUIT_TENANT_DATABASE_URL.
     "DATABASE_DIRS": env_list("CONDUIT_DATABASE_DIRS", ""),
     "DATABASE_HOSTS": env_list("CONDUIT_DATABASE_HOSTS", ""),
+    # HTTP caching of the public tenant API (httpcache/, docs/caching.md): the shared cache of anonymous answers
+    # (entry lifetime, entries kept in each process), unsafe paths whose 2xx changes no content, and per endpoint
+    # family "max-age,stale-while-revalidate" seconds of anonymous answers (CONDUIT_CACHE_<FAMILY>).
+    "HTTP_CACHE": {
+        "ENABLED": env_bool("CONDUIT_HTTP_CACHE", True),
+        "ENTRY_SECONDS": int(env("CONDUIT_HTTP_CACHE_ENTRY_SECONDS", 600)),
+        "LOCAL_ENTRIES": int(env("CONDUIT_HTTP_CACHE_LOCAL_ENTRIES", 2000)),
+        "NO_BUMP_PATHS": env_list("CONDUIT_HTTP_CACHE_NO_BUMP_PATHS", "/api/users/login"),
+        "FAMILIES": {
+            family: tuple(int(v) for v in env_list(f"CONDUIT_CACHE_{family.upper()}", default))
+            for family, default in {"articles": "5,30", "article": "10,60", "comments": "5,30", "tags": "30,120",
+                                    "profiles": "10,60", "search": "5,30"}.items()
+        },
+    },
+    # CDN purge by surrogate key on each content event (httpcache/purge.py): empty URL = no purge; style "tags"
+    # (POST {"tags": [...]}, Bearer token: Cloudflare's shape) or "fastly" (POST {"surrogate_keys": [...]}, Fastly-Key).
+    "CDN_PURGE_URL": env("CONDUIT_CDN_PURGE_URL", ""),
+    "CDN_PURGE_STYLE": env("CONDUIT_CDN_PURGE_STYLE", "tags"),
+    "CDN_PURGE_TOKEN": env("CONDUIT_CDN_PURGE_TOKEN", ""),
+    "CDN_PURGE_TIMEOUT": float(env("CONDUIT_CDN_PURGE_TIMEOUT", 2.0)),
     # Limits of an imported tenant archive (tenants/transfer/reader.py): anything over one is refused, named.
     "ARCHIVE_LIMITS": {
         "manifest_bytes": int(env("CONDUIT_ARCHIVE_MAX_MANIFEST_BYTES", 64 * 1024**2)),
@@ -290,6 +312,15 @@ CACHES = {
         if env("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": DATA_DIR / "throttle",
               "OPTIONS": {"MAX_ENTRIES": 10000}}
+    ),
+    # Content versions and anonymous answers of the tenant API (httpcache/), shared by every process: Redis, else
+    # files under DATA_DIR (one machine; each process also keeps hot entries in memory, httpcache/store.py).
+    "http": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL"),
+         "KEY_PREFIX": "conduit"}
+        if env("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": DATA_DIR / "httpcache",
+              "OPTIONS": {"MAX_ENTRIES": 5000}}
     ),
 }
 
