@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "spa",
     "httpcache",
     "feeds",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +174,19 @@ CONDUIT = {
     # hosts of DATABASE_URL and CONDUIT_TENANT_DATABASE_URL.
     "DATABASE_DIRS": env_list("CONDUIT_DATABASE_DIRS", ""),
     "DATABASE_HOSTS": env_list("CONDUIT_DATABASE_HOSTS", ""),
+    # Webhooks (webhooks/, docs/publishing.md): http:// and private/loopback addresses only to these hosts ("host" or
+    # "host:port"); per-attempt timeout; back-off base (doubled per attempt, full jitter, capped) within a retry window,
+    # then dead; an endpoint is disabled after this many consecutive failed attempts; the sender's pool and tick.
+    "WEBHOOK_ALLOWED_HOSTS": env_list("CONDUIT_WEBHOOK_ALLOWED_HOSTS", ""),
+    "WEBHOOK_TIMEOUT": float(env("CONDUIT_WEBHOOK_TIMEOUT", 5.0)),
+    "WEBHOOK_MAX_RESPONSE_BYTES": int(env("CONDUIT_WEBHOOK_MAX_RESPONSE_BYTES", 65536)),
+    "WEBHOOK_RETRY_BASE_SECONDS": float(env("CONDUIT_WEBHOOK_RETRY_BASE_SECONDS", 10.0)),
+    "WEBHOOK_RETRY_MAX_SECONDS": float(env("CONDUIT_WEBHOOK_RETRY_MAX_SECONDS", 3600.0)),
+    "WEBHOOK_RETRY_WINDOW_SECONDS": float(env("CONDUIT_WEBHOOK_RETRY_WINDOW_SECONDS", 86400.0)),
+    "WEBHOOK_DISABLE_AFTER": int(env("CONDUIT_WEBHOOK_DISABLE_AFTER", 50)),
+    "WEBHOOK_THREADS": int(env("CONDUIT_WEBHOOK_THREADS", 16)),
+    "WEBHOOK_ENDPOINT_CONCURRENCY": int(env("CONDUIT_WEBHOOK_ENDPOINT_CONCURRENCY", 4)),
+    "WEBHOOK_TICK_SECONDS": float(env("CONDUIT_WEBHOOK_TICK_SECONDS", 0.2)),
     # HTTP caching of the public tenant API (httpcache/, docs/caching.md): the shared cache of anonymous answers
     # (entry lifetime, entries kept in each process), unsafe paths whose 2xx changes no content, and per endpoint
     # family "max-age,stale-while-revalidate" seconds of anonymous answers (CONDUIT_CACHE_<FAMILY>).

@@ -1,0 +1,109 @@
+"""In-process webhook tests: a tenant's API through Django's test client, a real HTTP receiver, the worker's
+subscriber and task functions called directly."""
+import json
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+
+from accounts.models import User
+from conduit.auth import token_for
+from events.event import Event
+from events.models import OutboxEvent
+from tenants.context import tenant_context
+from tests.webhooks.receiver import Receiver
+from webhooks import worker
+
+
+class Api:
+    """One tenant's API through Django's test client (real middleware, router, views)."""
+
+    def __init__(self, client, tenant):
+        self.client, self.info = client, tenant.info()
+
+    def call(self, method, path, body=None, token=None):
+        headers = {"HTTP_HOST": f"{self.info.slug}.localhost"}
+        if token:
+            headers["HTTP_AUTHORIZATION"] = f"Token {token}"
+        kwargs = {"data": json.dumps(body), "content_type": "application/json"} if body is not None else {}
+        return getattr(self.client, method.lower())(path, **kwargs, **headers)
+
+    def user(self, username, *, owner=False):
+        with tenant_context(self.info):
+            user = User.objects.create_user(username=username, email=f"{username}@example.com",
+                                            password="pw-123456", is_owner=owner)
+            user.token = token_for(user)
+        return user
+
+    def webhook(self, token, url, events=("article.published",), status=201):
+        response = self.call("POST", "/api/site/webhooks", {"webhook": {"url": url, "events": list(events)}}, token)
+        assert response.status_code == status, response.content
+        return response.json()
+
+    def article(self, token, **fields):
+        body = {"title": fields.pop("title", "A title"), "description": "d", "body": "b", **fields}
+        response = self.call("POST", "/api/articles", {"article": body}, token)
+        assert response.status_code == 201, response.content
+        return response.json()["article"]
+
+    def consume(self):
+        """What the worker does after indexing: hand the tenant's unconsumed outbox events to the subscriber."""
+        events = self.outbox_events()
+        worker.on_events(events)
+        return events
+
+    def outbox_events(self, seen=set()):  # noqa: B006  (events handed over once per test process)
+        with tenant_context(self.info):
+            rows = list(OutboxEvent.objects.order_by("id"))
+        events = [Event(id=str(r.event_id), type=r.type, tenant=self.info.slug, entity=r.entity,
+                        entity_id=r.entity_id, occurred_at=r.occurred_at.isoformat()) for r in rows
+                  if str(r.event_id) not in seen]
+        seen.update(e.id for e in events)
+        return events
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver().start()
+    yield r
+    r.stop()
+
+
+@pytest.fixture
+def webhook_settings(receiver):
+    """The receiver allow-listed (127.0.0.1:<port>), fast back-off, small limits; returns a function to change more."""
+    overrides = []
+
+    def apply(**values):
+        o = override_settings(CONDUIT={**settings.CONDUIT, **values})
+        o.enable()
+        overrides.append(o)
+
+    apply(WEBHOOK_ALLOWED_HOSTS=[f"127.0.0.1:{receiver.port}"], WEBHOOK_RETRY_BASE_SECONDS=0.02,
+          WEBHOOK_RETRY_MAX_SECONDS=0.1, WEBHOOK_TIMEOUT=2.0, WEBHOOK_DISABLE_AFTER=50)
+    yield apply
+    worker.sender.wait_idle(10)
+    for o in reversed(overrides):
+        o.disable()
+
+
+@pytest.fixture
+def site(client, make_tenant, webhook_settings):
+    api = Api(client, make_tenant())
+    api.owner = api.user("owner", owner=True)
+    api.reader = api.user("reader")
+    return api
+
+
+def run_sender(until, timeout=10.0):
+    """Call the task (as the worker's thread does) until `until()` is true."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        worker.tick()
+        worker.sender.wait_idle(5)
+        if until():
+            return
+        time.sleep(0.01)
+    raise AssertionError("the sender did not get there in time")

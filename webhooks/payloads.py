@@ -1,0 +1,94 @@
+"""The JSON body of a delivery: `{id, type, occurred_at, site, data}`, `data` being the entity's state when the
+worker consumed the event, read from the tenant's own models (for a deletion, or an entity already gone, its ids)."""
+from datetime import datetime, timedelta
+
+from django.apps import apps
+
+from conduit.fields import iso
+from content.models import Article, Comment
+
+SUBSCRIBABLE = ("article.published", "article.updated", "article.unpublished", "article.deleted",
+                "comment.created", "site.updated")
+
+
+CONSUMED = frozenset(SUBSCRIBABLE) | {"article.created"}
+SAME_MOMENT = timedelta(seconds=1)
+
+
+def body(event, site: dict, *, event_type: str | None = None, state: dict | None = None) -> dict:
+    return {"id": event.id, "type": event_type or event.type, "occurred_at": event.occurred_at, "site": site,
+            "data": data(event) if state is None else state}
+
+
+def published_on_create(event) -> dict | None:
+    """An `article.created` event of an article created published is, for webhooks, its `article.published` (content
+    emits no separate one). Returns the article's state then; None when it was created as a draft or scheduled (its
+    own `article.published` follows when it goes live) or is gone."""
+    state = data(event)
+    created, published = state.get("createdAt"), state.get("publishedAt")
+    if state.get("status") != "published" or not created or not published:
+        return None
+    if _parse(published) - _parse(created) > SAME_MOMENT:
+        return None  # published later than created: that publish has its own event
+    return state
+
+
+def _parse(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def data(event) -> dict:
+    builder = {"article": _article, "comment": _comment, "site": _site}.get(event.entity)
+    if builder is None or event.type.endswith(".deleted"):
+        return {"id": event.entity_id}
+    return builder(event.entity_id)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _article(entity_id) -> dict:
+    article = (Article.objects.select_related("author").prefetch_related("tags")
+               .filter(pk=_int(entity_id)).first() if _int(entity_id) is not None else None)
+    if article is None:
+        return {"id": entity_id}
+    return {
+        "id": article.pk, "slug": article.slug, "title": article.title, "description": article.description,
+        "body": article.body, "tagList": sorted(t.name for t in article.tags.all()), "status": article.status,
+        "author": {"username": article.author.username}, "createdAt": iso(article.created_at),
+        "updatedAt": iso(article.updated_at), "publishedAt": iso(article.published_at) if article.published_at else None,
+    }
+
+
+def _comment(entity_id) -> dict:
+    comment = (Comment.objects.select_related("author", "article").filter(pk=_int(entity_id)).first()
+               if _int(entity_id) is not None else None)
+    if comment is None:
+        return {"id": entity_id}
+    return {"id": comment.pk, "body": comment.body, "author": {"username": comment.author.username},
+            "article": {"id": comment.article_id, "slug": comment.article.slug},
+            "createdAt": iso(comment.created_at), "updatedAt": iso(comment.updated_at)}
+
+
+SITE_FIELDS = ("title", "description", "logo", "accent_color", "language", "timezone")
+
+
+def _site(entity_id) -> dict:
+    """The site settings row (issue 13's settings model, found by name so this module does not import its app)."""
+    model = next((m for m in apps.get_models() if m._meta.model_name in ("site", "sitesettings")
+                  and m._meta.app_label not in ("sites",)), None)
+    row = model.objects.first() if model is not None else None
+    if row is None:
+        return {"id": entity_id}
+    camel = {"accent_color": "accentColor"}
+    out = {"id": entity_id}
+    for name in SITE_FIELDS:
+        if hasattr(row, name):
+            value = getattr(row, name)
+            out[camel.get(name, name)] = value if value is None or isinstance(value, (str, int, float, bool)) \
+                else str(value)
+    return out
