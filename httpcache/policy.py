@@ -1,7 +1,7 @@
 """Which GETs are public and cacheable (endpoint families), their Cache-Control, and their surrogate keys.
 
 Keys are namespaced by tenant (tenancy rule 5): `tenant:<t>` on every answer, `articles:<t>` on everything that lists
-articles (lists, tags, search), `article:<t>/<slug>`, `tag:<t>/<tag>`, `profile:<t>/<username>`. Names are
+articles (lists, tags), `article:<t>/<slug>`, `tag:<t>/<tag>`, `profile:<t>/<username>`. Names are
 percent-encoded, so a key never holds a space or a comma (the separators of Surrogate-Key and Cache-Tag).
 """
 import json
@@ -21,13 +21,14 @@ class Rule:
 
 RULES = [
     Rule("articles", re.compile(r"^/api/articles$"), lists_articles=True),
-    Rule("search", re.compile(r"^/api/articles/(?P<slug>[^/]+)/related$"), lists_articles=True),
     Rule("comments", re.compile(r"^/api/articles/(?P<slug>[^/]+)/comments$")),
     Rule("article", re.compile(r"^/api/articles/(?!feed$)(?P<slug>[^/]+)$")),
     Rule("tags", re.compile(r"^/api/tags$"), lists_articles=True),
     Rule("profiles", re.compile(r"^/api/profiles/(?P<username>[^/]+)$")),
-    Rule("search", re.compile(r"^/api/search$"), lists_articles=True),
 ]
+# Not here: /api/search and /api/articles/<slug>/related change as the background embedder adds vectors, which bumps
+# no content version, so neither shared entries nor version validators would be right for them. Feeds and sitemaps
+# (feeds/) carry their own ETag, Last-Modified and Cache-Control.
 
 
 def classify(path: str):
