@@ -196,9 +196,11 @@ CONDUIT = {
         "LOCAL_ENTRIES": int(env("CONDUIT_HTTP_CACHE_LOCAL_ENTRIES", 2000)),
         "NO_BUMP_PATHS": env_list("CONDUIT_HTTP_CACHE_NO_BUMP_PATHS", "/api/users/login"),
         "FAMILIES": {
-            family: tuple(int(v) for v in env_list(f"CONDUIT_CACHE_{family.upper()}", default))
-            for family, default in {"articles": "5,30", "article": "10,60", "comments": "5,30", "tags": "30,120",
-                                    "profiles": "10,60", "search": "5,30"}.items()
+            family: tuple(int(v) for v in env_list(name, default)) for family, name, default in (
+                ("articles", "CONDUIT_CACHE_ARTICLES", "5,30"), ("article", "CONDUIT_CACHE_ARTICLE", "10,60"),
+                ("comments", "CONDUIT_CACHE_COMMENTS", "5,30"), ("tags", "CONDUIT_CACHE_TAGS", "30,120"),
+                ("profiles", "CONDUIT_CACHE_PROFILES", "10,60"),
+            )
         },
     },
     # CDN purge by surrogate key on each content event (httpcache/purge.py): empty URL = no purge; style "tags"
