@@ -21,6 +21,11 @@ MESSAGES = {
     "http_url": "must be an http or https URL",
     "too_large": "is too large",
     "cannot_follow_self": "cannot follow yourself",
+    # scheduled publishing (content): the `publishAt` field
+    "publish_at_format": "must be an ISO 8601 date-time with a UTC offset, e.g. 2026-12-24T09:00:00+01:00",
+    "publish_at_future": "must be in the future",
+    "publish_at_required": "is required when status is scheduled",
+    "publish_at_unexpected": "is only allowed with status scheduled",
     # state
     "taken": "has already been taken",
     "not_found": "not found",

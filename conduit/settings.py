@@ -169,6 +169,9 @@ CONDUIT = {
     "WORKER_MAX_ATTEMPTS": int(env("CONDUIT_WORKER_MAX_ATTEMPTS", 5)),  # then the event is dead-lettered
     "WORKER_RETRY_BASE_SECONDS": float(env("CONDUIT_WORKER_RETRY_BASE_SECONDS", 1.0)),  # doubled on each attempt
     "OUTBOX_SWEEP_SECONDS": float(env("CONDUIT_OUTBOX_SWEEP_SECONDS", 300)),  # full sweep of every tenant's outbox
+    # Scheduled publishing (content/scheduling.py): the worker's tick, and the cycle of its repair sweep of all tenants.
+    "SCHEDULE_TICK_SECONDS": float(env("CONDUIT_SCHEDULE_TICK_SECONDS", 0.25)),
+    "SCHEDULE_SWEEP_SECONDS": float(env("CONDUIT_SCHEDULE_SWEEP_SECONDS", 300)),
     # Where new tenant databases may be created or moved to (issue 10): SQLite files under these directories, servers
     # on these hosts ("host" or "host:port"). Defaults: the data dir and the directory of a SQLite tenant URL; the
     # hosts of DATABASE_URL and CONDUIT_TENANT_DATABASE_URL.

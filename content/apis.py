@@ -9,7 +9,7 @@ from conduit.fields import Choice, Input, Text
 from content import selectors, services
 from content.models import Article
 from content.serializers import (
-    ArticleListItemOut, ArticleOut, CommentOut, ProfileOut, TagList, article_out, comment_out, profile_out,
+    ArticleListItemOut, ArticleOut, CommentOut, ProfileOut, PublishAt, TagList, article_out, comment_out, profile_out,
 )
 
 PROFILE_RESPONSE = wrapped("ProfileResponse", "profile", ProfileOut())
@@ -54,7 +54,8 @@ FILTER_PARAMS = [
 
 
 class ArticleListCreateApi(TenantApi):
-    """Recent published articles, filtered and paged; or create an article (a draft with `status: draft`)."""
+    """Recent published articles, filtered and paged; or create an article (a draft with `status: draft`, scheduled
+    with `status: scheduled` and a future `publishAt`)."""
 
     class NewArticleRequest(Input):
         class NewArticle(Input):
@@ -63,6 +64,7 @@ class ArticleListCreateApi(TenantApi):
             body = Text()
             tagList = TagList(required=False, default=list)  # noqa: N815
             status = STATUS
+            publishAt = PublishAt(required=False)  # noqa: N815
 
         article = NewArticle()
 
@@ -83,7 +85,7 @@ class ArticleListCreateApi(TenantApi):
         data = validated(self.NewArticleRequest, request.data, "article")
         article = services.article_create(
             author=request.user, title=data["title"], description=data["description"], body=data["body"],
-            tags=data["tagList"], status=data.get("status", Article.Status.PUBLISHED),
+            tags=data["tagList"], status=data.get("status", Article.Status.PUBLISHED), publish_at=data.get("publishAt"),
         )
         out = article_out(article, favorited=False, following=False, tags=sorted(data["tagList"]))
         return Response({"article": out}, status=status.HTTP_201_CREATED)
@@ -108,7 +110,8 @@ def article_response(article, user):
 
 
 class ArticleDetailApi(TenantApi):
-    """One article by slug (its author also sees it as a draft); update or delete it (author only)."""
+    """One article by slug (its author, and site owners, also see drafts and scheduled ones); update or delete it
+    (author only; a site owner may unpublish any article with `{"status": "draft"}`, audited)."""
 
     class UpdateArticleRequest(Input):
         class UpdateArticle(Input):
@@ -117,6 +120,7 @@ class ArticleDetailApi(TenantApi):
             body = Text(required=False)
             tagList = TagList(required=False)  # noqa: N815
             status = STATUS
+            publishAt = PublishAt(required=False)  # noqa: N815
 
         article = UpdateArticle()
 
@@ -187,7 +191,7 @@ class CommentListCreateApi(TenantApi):
 
 
 class CommentDeleteApi(AuthenticatedApi):
-    """Delete a comment (its author only)."""
+    """Delete a comment (its author, or a site owner: moderation, audited)."""
 
     @extend_schema(operation_id="DeleteArticleComment", tags=["Comments"], responses={204: None})
     def delete(self, request, slug, id):

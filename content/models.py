@@ -14,6 +14,7 @@ class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
+        SCHEDULED = "scheduled", "Scheduled"  # a draft the worker publishes at `publish_at` (content/scheduling.py)
 
     slug = models.SlugField(max_length=255, unique=True)
     title = models.CharField(max_length=255)
@@ -26,13 +27,39 @@ class Article(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # When a scheduled article is due; kept once the worker published it (published_at - publish_at = lateness),
+    # cleared when the author cancels (draft) or publishes by hand.
+    publish_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["status", "-created_at"], name="article_status_created")]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="article_status_created"),
+            models.Index(fields=["status", "publish_at"], name="article_status_publish_at"),  # due = a range scan
+        ]
 
     def __str__(self):
         return self.slug
+
+
+class ScheduleMarker(models.Model):
+    """Control DB (ContentConfig.control_models): a lower bound of the next due time of a tenant's scheduled
+    articles, so the worker's tick is one indexed query over all tenants instead of one per tenant.
+
+    Lowered by every schedule/reschedule (before and after its tenant commit), recomputed by the worker after it
+    published what was due (compare-and-set on `version`, so a schedule that raced it is never lost), repaired by a
+    slow sweep of every tenant (content/scheduling.py).
+    """
+
+    slug = models.CharField(max_length=63, unique=True)
+    next_due = models.DateTimeField(null=True, blank=True, db_index=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "content_schedulemarker"
+
+    def __str__(self):
+        return f"{self.slug} {self.next_due}"
 
 
 class Comment(models.Model):

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import connections, router
 from django.db.models import Q
 
+from accounts.roles import is_owner
 from conduit import exceptions
 from content.models import Article, Comment, Favorite, Follow, Tag
 from content import serializers
@@ -46,8 +47,10 @@ def followed_ids(*, user, author_ids) -> set[int]:
 
 
 def visible_articles(*, user):
-    """Published articles, plus the user's own drafts."""
+    """Published articles, plus the user's own drafts and scheduled ones; a site owner sees every article."""
     if user.is_authenticated:
+        if is_owner(user):
+            return Article.objects.all()
         return Article.objects.filter(Q(status=PUBLISHED) | Q(author=user))
     return Article.objects.filter(status=PUBLISHED)
 
@@ -103,26 +106,31 @@ def article_list_items(*, ids, user) -> dict[int, dict]:
 
 
 def article_detail(*, slug: str, user) -> dict:
-    """One article as the API shows it (with body): published, or a draft of `user`; one query plus its tags."""
+    """One article as the API shows it (with body): published, or a draft/scheduled one of `user` (any, for a site
+    owner); one query plus its tags."""
     where, params = ["a.slug = %s", "a.status = %s"], [_clean(slug, "article"), PUBLISHED]
     if user.is_authenticated:
-        where[1] = "(a.status = %s OR a.author_id = %s)"
-        params.append(user.pk)
+        if is_owner(user):
+            where, params = where[:1], params[:1]
+        else:
+            where[1] = "(a.status = %s OR a.author_id = %s)"
+            params.append(user.pk)
     _ids, items, _count = _page(where, params, user=user, limit=1, offset=0, body=True)
     if not items:
         raise NotFound("article")
     return items[0]
 
 
-def _page(where, params, *, user, limit, offset, body=False) -> tuple[list[int], list[dict], int]:
-    """Ids, list items and total count of one page of articles matching the SQL conditions."""
+def _page(where, params, *, user, limit, offset, body=False,
+          order="a.created_at DESC, a.id DESC") -> tuple[list[int], list[dict], int]:
+    """Ids, list items and total count of one page of articles matching the SQL conditions (newest first)."""
     t = _tables()
     source = f"FROM {t['article']} a JOIN {t['user']} u ON u.id = a.author_id WHERE {' AND '.join(where)}"
     connection = connections[router.db_for_read(Article)]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {', '.join(LIST_COLUMNS)}, {'a.body' if body else 'NULL'}, COUNT(*) OVER () {source} "
-            "ORDER BY a.created_at DESC, a.id DESC LIMIT %s OFFSET %s", [*params, limit, offset],
+            f"ORDER BY {order} LIMIT %s OFFSET %s", [*params, limit, offset],
         )
         rows = cursor.fetchall()
         if rows:
@@ -138,7 +146,7 @@ def _page(where, params, *, user, limit, offset, body=False) -> tuple[list[int],
 
 
 LIST_COLUMNS = ("a.id", "a.slug", "a.title", "a.description", "a.created_at", "a.updated_at", "a.favorites_count",
-                "a.status", "a.published_at", "a.author_id", "u.username", "u.bio", "u.image")
+                "a.status", "a.published_at", "a.author_id", "u.username", "u.bio", "u.image", "a.publish_at")
 
 
 @lru_cache(maxsize=None)
@@ -179,9 +187,10 @@ def _items(rows, tags, *, user, body=False) -> list[dict]:
             tags=sorted(tags[pk]), created_at=_when(created), updated_at=_when(updated), favorited=pk in favorited,
             favorites_count=favorites_count, status=status,
             author=serializers.profile_dict(username, bio, image, author_id in following), published_at=_when(published) if published else None,
+            publish_at=_when(publish_at) if publish_at else None,
         )
         for (pk, slug, title, description, created, updated, favorites_count, status, published, author_id,
-             username, bio, image, text, _total) in rows
+             username, bio, image, publish_at, text, _total) in rows
     ]
 
 

@@ -1,4 +1,8 @@
-"""Output shapes of content (profiles, articles, comments) as plain dicts (cheap to build), and the tag list field."""
+"""Output shapes of content (profiles, articles, comments) as plain dicts (cheap to build), and the tag list and
+publishAt input fields."""
+from datetime import datetime, timezone
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from conduit.fields import Text, iso
@@ -14,7 +18,7 @@ def profile_dict(username, bio, image, following: bool) -> dict:
 
 
 def article_dict(*, slug, title, description, body=NO_BODY, tags, created_at, updated_at, favorited, favorites_count,
-                 author: dict, status, published_at) -> dict:
+                 author: dict, status, published_at, publish_at=None) -> dict:
     """The one article mapping, from a model (`article_out`) or a raw SQL row (the fast path, content.selectors)."""
     return {
         "slug": slug,
@@ -29,6 +33,7 @@ def article_dict(*, slug, title, description, body=NO_BODY, tags, created_at, up
         "author": author,
         "status": status,
         "publishedAt": iso(published_at) if published_at else None,
+        "publishAt": iso(publish_at) if publish_at else None,  # scheduled (or published by the scheduler) for
     }
 
 
@@ -42,7 +47,7 @@ def article_out(article, *, favorited: bool, following: bool, tags: list[str] | 
         tags=tags if tags is not None else sorted(t.name for t in article.tags.all()),
         created_at=article.created_at, updated_at=article.updated_at, favorited=favorited,
         favorites_count=article.favorites_count, author=profile_out(article.author, following),
-        status=article.status, published_at=article.published_at,
+        status=article.status, published_at=article.published_at, publish_at=article.publish_at,
     )
 
 
@@ -70,6 +75,27 @@ class TagList(serializers.ListField):
             raise serializers.ValidationError([str(m) for messages in detail for m in messages]) from exc
 
 
+@extend_schema_field({"type": "string", "format": "date-time", "example": "2026-12-24T09:00:00+01:00"})
+class PublishAt(serializers.Field):
+    """An ISO 8601 date-time WITH a UTC offset (or Z), as an aware UTC datetime; a naive time is ambiguous: refused."""
+
+    default_error_messages = {**FIELD_ERRORS, "invalid": MESSAGES["publish_at_format"]}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or len(data) > 64:
+            self.fail("invalid")
+        try:
+            value = datetime.fromisoformat(data.strip())
+            if value.tzinfo is None or value.utcoffset() is None:
+                self.fail("invalid")
+            return value.astimezone(timezone.utc)
+        except (ValueError, OverflowError):
+            self.fail("invalid")
+
+    def to_representation(self, value):
+        return iso(value)
+
+
 class ProfileOut(serializers.Serializer):
     """Schema only (responses are built as dicts above)."""
 
@@ -89,8 +115,9 @@ class ArticleListItemOut(serializers.Serializer):
     favorited = serializers.BooleanField()
     favoritesCount = serializers.IntegerField()  # noqa: N815
     author = ProfileOut()
-    status = serializers.ChoiceField(choices=["draft", "published"])
+    status = serializers.ChoiceField(choices=["draft", "published", "scheduled"])
     publishedAt = serializers.DateTimeField(allow_null=True)  # noqa: N815
+    publishAt = serializers.DateTimeField(allow_null=True)  # noqa: N815
 
 
 class ArticleOut(ArticleListItemOut):

@@ -5,12 +5,16 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.text import slugify
 
+from accounts.audit import audit_record
+from accounts.roles import is_owner
 from conduit import exceptions
 from conduit.messages import MESSAGES
+from content import scheduling
 from content.models import Article, Comment, Favorite, Follow, Tag
+from tenants.context import require_tenant
 from tenants.db import tenant_atomic
 
-PUBLISHED = Article.Status.PUBLISHED
+PUBLISHED, DRAFT, SCHEDULED = Article.Status.PUBLISHED, Article.Status.DRAFT, Article.Status.SCHEDULED
 
 
 class Forbidden(exceptions.Forbidden):
@@ -41,7 +45,14 @@ def _save_article(article: Article, tags: list[str] | None) -> Article:
     for attempt in range(3):
         try:
             with tenant_atomic():
+                if article.pk is not None:
+                    # The status stored now, not when the request loaded it (the scheduler may have published it
+                    # meanwhile): content/signals.py then names the change right. Locked until commit.
+                    stored = Article.objects.select_for_update().filter(pk=article.pk).values_list("status", flat=True)
+                    article._stored_status = stored.first()
                 article.save()
+                if article.status == SCHEDULED:  # the worker must find this tenant by its publish_at
+                    scheduling.schedule_noted(slug=require_tenant().slug, publish_at=article.publish_at)
                 if tags is not None:
                     article.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
             return article
@@ -52,23 +63,47 @@ def _save_article(article: Article, tags: list[str] | None) -> Article:
     return article
 
 
-def _set_status(article: Article, status: str) -> None:
-    article.status = status
-    if status == PUBLISHED and article.published_at is None:
-        article.published_at = timezone.now()
+def _set_status(article: Article, status: str | None, publish_at=None) -> None:
+    """Apply a requested status and/or publishAt (None: not requested). Scheduling needs a future publishAt (or the
+    article's own, when it is already scheduled); publishAt with any other status is refused; leaving 'scheduled'
+    by hand (publish now, cancel to draft) clears publish_at."""
+    if status is None and publish_at is None:
+        return
+    target = status or article.status
+    if target != SCHEDULED:
+        if publish_at is not None:
+            raise Invalid("publishAt", MESSAGES["publish_at_unexpected"])
+        article.status, article.publish_at = status, None
+        if status == PUBLISHED and article.published_at is None:
+            article.published_at = timezone.now()
+        return
+    if publish_at is None:
+        if article.status != SCHEDULED or article.publish_at is None:
+            raise Invalid("publishAt", MESSAGES["publish_at_required"])
+        return  # already scheduled: keeps its time
+    if publish_at <= timezone.now():
+        raise Invalid("publishAt", MESSAGES["publish_at_future"])
+    article.status, article.publish_at = SCHEDULED, publish_at
 
 
 def article_create(
-    *, author, title: str, description: str, body: str, tags: list[str] = (), status: str = PUBLISHED
+    *, author, title: str, description: str, body: str, tags: list[str] = (), status: str = PUBLISHED,
+    publish_at=None,
 ) -> Article:
-    article = Article(author=author, title=title, description=description, body=body, slug=_unique_slug(title))
-    _set_status(article, status)
+    article = Article(author=author, title=title, description=description, body=body, slug=_unique_slug(title),
+                      status=PUBLISHED)
+    _set_status(article, status or PUBLISHED, publish_at)
     return _save_article(article, list(tags))
 
 
 def article_update(*, article: Article, user, data: dict) -> Article:
-    """Apply title/description/body/tagList/status; a new title gives a new slug."""
+    """Apply title/description/body/tagList/status/publishAt; a new title gives a new slug.
+
+    Someone else's article: a site owner may unpublish it (`{"status": "draft"}` only, audited); anyone else 403.
+    """
     if article.author_id != user.pk:
+        if is_owner(user) and set(data) == {"status"} and data["status"] == DRAFT:
+            return article_unpublish_by_owner(article=article, owner=user)
         raise Forbidden("article")
     if "title" in data and data["title"] != article.title:
         article.title = data["title"]
@@ -76,9 +111,20 @@ def article_update(*, article: Article, user, data: dict) -> Article:
     for field in ("description", "body"):
         if field in data:
             setattr(article, field, data[field])
-    if "status" in data:
-        _set_status(article, data["status"])
+    _set_status(article, data.get("status"), data.get("publishAt"))
     return _save_article(article, data.get("tagList"))
+
+
+def article_unpublish_by_owner(*, article: Article, owner) -> Article:
+    """Moderation: a site owner takes any article (published or scheduled) back to draft, audited with it."""
+    with tenant_atomic():
+        before = article.status
+        if before != DRAFT:
+            article.status, article.publish_at = DRAFT, None
+            _save_article(article, None)
+            audit_record(actor=owner, action="article.unpublish", target=f"article:{article.slug}",
+                         detail={"from": before, "author": article.author.get_username(), "title": article.title})
+    return article
 
 
 def article_delete(*, article: Article, user) -> None:
@@ -116,9 +162,15 @@ def comment_create(*, article: Article, author, body: str) -> Comment:
 
 
 def comment_delete(*, comment: Comment, user) -> None:
-    if comment.author_id != user.pk:
+    """The comment's author, or a site owner (moderation, audited in the same transaction)."""
+    moderated = comment.author_id != user.pk
+    if moderated and not is_owner(user):
         raise Forbidden("comment")
     with tenant_atomic():
+        if moderated:
+            audit_record(actor=user, action="comment.remove", target=f"comment:{comment.pk}",
+                         detail={"article": comment.article.slug, "author": comment.author.get_username(),
+                                 "body": comment.body[:200]})
         comment.delete()
 
 

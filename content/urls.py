@@ -13,4 +13,6 @@ urlpatterns = [
     path("articles/<str:slug>/comments/<int:id>", apis.CommentDeleteApi.as_view(), name="article-comment"),
     path("tags", apis.TagListApi.as_view(), name="tags"),
     path("user/drafts", drafts.UserDraftsApi.as_view(), name="user-drafts"),
+    path("user/scheduled", drafts.UserScheduledApi.as_view(), name="user-scheduled"),
+    path("site/scheduled", drafts.SiteScheduledApi.as_view(), name="site-scheduled"),
 ]
