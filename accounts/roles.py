@@ -8,8 +8,11 @@ tenant's users; the application is recorded by an "owner.claim" audit row, once 
 revoke that user are not overruled by the control-side setting.
 """
 from django.contrib.auth import get_user_model
+from rest_framework.permissions import BasePermission
 
 from accounts.audit import audit_list, audit_record
+from conduit.exceptions import Forbidden
+from conduit.messages import MESSAGES
 from tenants.context import current_tenant
 from tenants.db import tenant_alias, tenant_atomic
 
@@ -26,6 +29,24 @@ def is_owner(user) -> bool:
     if email and (user.email or "").lower() == email:
         return owner_email_apply(user=user) is not None
     return False
+
+
+class IsSiteOwner(BasePermission):
+    """DRF permission of owner-only APIs: anonymous → 401 (TenantApi), a user who is not an owner → 403."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not getattr(user, "is_authenticated", False):
+            return False  # DRF answers NotAuthenticated: TenantApi renders the 401
+        if not is_owner(user):
+            raise Forbidden("user", MESSAGES["owner_only"])
+        return True
+
+
+def owner_required(user) -> None:
+    """For services and views that check by hand: raise the same 403 unless `user` is an owner."""
+    if not is_owner(user):
+        raise Forbidden("user", MESSAGES["owner_only"])
 
 
 def _owner_email() -> str:

@@ -21,6 +21,14 @@ MESSAGES = {
     "http_url": "must be an http or https URL",
     "too_large": "is too large",
     "cannot_follow_self": "cannot follow yourself",
+    # site settings and owners (publishing)
+    "hex_color": "must be a colour in the form #rrggbb",
+    "language_tag": "must be a language tag such as en, pt-BR or zh-Hant-TW",
+    "time_zone": "must be a time zone name such as UTC or Europe/Paris",
+    "image_media": "must be the id of an image uploaded to this site",
+    "owner_only": "must be an owner of this site",
+    "not_an_owner": "is not an owner of this site",
+    "last_owner": "is the site's last owner: grant the role to another user first",
     # scheduled publishing (content): the `publishAt` field
     "publish_at_format": "must be an ISO 8601 date-time with a UTC offset, e.g. 2026-12-24T09:00:00+01:00",
     "publish_at_future": "must be in the future",

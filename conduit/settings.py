@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "media",
     "spa",
     "httpcache",
+    "publishing",
     "feeds",
     "webhooks",
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/", include("content.urls")),
     path("api/", include("search.urls")),
     path("api/", include("media.urls")),
+    path("api/", include("publishing.urls")),
     path("api/", include("webhooks.urls")),
     path("api/schema", SpectacularAPIView.as_view(urlconf="conduit.urls_tenant", custom_settings=TENANT_SCHEMA),
          name="tenant-schema"),
