@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, errorMessages } from '../api';
 import { signIn } from '../auth';
 import { ErrorList } from '../components';
+import { Field } from '../field';
 import { useTitle } from '../hooks';
 import { navigate } from '../router';
 
@@ -49,43 +50,10 @@ export function AuthPage({ mode }: { mode: 'login' | 'register' }) {
             <ErrorList errors={errors} />
             <form onSubmit={submit} noValidate>
               {register && (
-                <fieldset class="form-group">
-                  <input
-                    class="form-control form-control-lg"
-                    type="text"
-                    name="username"
-                    placeholder="Username"
-                    aria-label="Username"
-                    autocomplete="username"
-                    value={username}
-                    onInput={e => setUsername(e.currentTarget.value)}
-                  />
-                </fieldset>
+                <Field large name="username" placeholder="Username" autocomplete="username" value={username} onValue={setUsername} />
               )}
-              <fieldset class="form-group">
-                <input
-                  class="form-control form-control-lg"
-                  type="email"
-                  name="email"
-                  placeholder="Email"
-                  aria-label="Email"
-                  autocomplete="email"
-                  value={email}
-                  onInput={e => setEmail(e.currentTarget.value)}
-                />
-              </fieldset>
-              <fieldset class="form-group">
-                <input
-                  class="form-control form-control-lg"
-                  type="password"
-                  name="password"
-                  placeholder="Password"
-                  aria-label="Password"
-                  autocomplete={register ? 'new-password' : 'current-password'}
-                  value={password}
-                  onInput={e => setPassword(e.currentTarget.value)}
-                />
-              </fieldset>
+              <Field large type="email" name="email" placeholder="Email" autocomplete="email" value={email} onValue={setEmail} />
+              <Field large type="password" name="password" placeholder="Password" value={password} onValue={setPassword} autocomplete={register ? 'new-password' : 'current-password'} />
               <button class="btn btn-lg btn-primary pull-xs-right" type="submit" disabled={busy}>
                 {register ? 'Sign up' : 'Sign in'}
               </button>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Article, User, api, errorMessages } from '../api';
 import { ErrorList } from '../components';
+import { Field, UploadButton } from '../field';
 import { useTitle } from '../hooks';
 import { navigate } from '../router';
 import { addTag, imageMarkdown, insertAt } from '../util';
@@ -16,7 +17,6 @@ export function Editor({ slug, user }: { slug?: string; user: User }) {
   const [tags, setTags] = useState<string[]>([]);
   const [errors, setErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-  const [uploading, setUploading] = useState(false);
   const bodyRef = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
@@ -76,33 +76,20 @@ export function Editor({ slug, user }: { slug?: string; user: User }) {
     }
   };
 
-  const upload = async (e: Event) => {
-    const input = e.currentTarget as HTMLInputElement;
-    const file = input.files && input.files[0];
-    if (!file) return;
-    setUploading(true);
-    setErrors([]);
-    try {
-      const { media } = await api.upload(file);
-      const area = bodyRef.current;
-      const start = area ? area.selectionStart : body.length;
-      const end = area ? area.selectionEnd : body.length;
-      const md = imageMarkdown(file.name, media.url);
-      const prefix = start > 0 && body[start - 1] !== '\n' ? '\n\n' : '';
-      const next = insertAt(body, start, end, `${prefix}${md}\n`);
-      setBody(next.value);
-      requestAnimationFrame(() => {
-        if (area) {
-          area.focus();
-          area.setSelectionRange(next.caret, next.caret);
-        }
-      });
-    } catch (err) {
-      setErrors(errorMessages(err));
-    } finally {
-      setUploading(false);
-      input.value = '';
-    }
+  const insertImage = (url: string, file: File) => {
+    const area = bodyRef.current;
+    const start = area ? area.selectionStart : body.length;
+    const end = area ? area.selectionEnd : body.length;
+    const md = imageMarkdown(file.name, url);
+    const prefix = start > 0 && body[start - 1] !== '\n' ? '\n\n' : '';
+    const next = insertAt(body, start, end, `${prefix}${md}\n`);
+    setBody(next.value);
+    requestAnimationFrame(() => {
+      if (area) {
+        area.focus();
+        area.setSelectionRange(next.caret, next.caret);
+      }
+    });
   };
 
   const isDraft = !loaded || loaded.status === 'draft';
@@ -115,61 +102,25 @@ export function Editor({ slug, user }: { slug?: string; user: User }) {
             {loaded && loaded.status === 'draft' && <p class="draft-note">This article is a draft: only you can see it.</p>}
             <form onSubmit={e => (e.preventDefault(), save('published'))}>
               <fieldset disabled={busy || loading}>
-                <fieldset class="form-group">
-                  <input
-                    type="text"
-                    class="form-control form-control-lg"
-                    name="title"
-                    placeholder="Article Title"
-                    aria-label="Article title"
-                    value={title}
-                    onInput={e => setTitle(e.currentTarget.value)}
+                <Field large name="title" placeholder="Article Title" label="Article title" value={title} onValue={setTitle} />
+                <Field name="description" placeholder="What's this article about?" value={description} onValue={setDescription} />
+                <Field
+                  rows={8}
+                  inputRef={bodyRef}
+                  name="body"
+                  placeholder="Write your article (in markdown)"
+                  value={body}
+                  onValue={setBody}
+                >
+                  <UploadButton
+                    icon="ion-image"
+                    text="Insert an image"
+                    label="Upload an image into the article"
+                    onUploaded={insertImage}
+                    onErrors={setErrors}
                   />
-                </fieldset>
-                <fieldset class="form-group">
-                  <input
-                    type="text"
-                    class="form-control"
-                    name="description"
-                    placeholder="What's this article about?"
-                    aria-label="What's this article about?"
-                    value={description}
-                    onInput={e => setDescription(e.currentTarget.value)}
-                  />
-                </fieldset>
-                <fieldset class="form-group">
-                  <textarea
-                    ref={bodyRef}
-                    class="form-control"
-                    rows={8}
-                    name="body"
-                    placeholder="Write your article (in markdown)"
-                    aria-label="Write your article (in markdown)"
-                    value={body}
-                    onInput={e => setBody(e.currentTarget.value)}
-                  />
-                  <label class="btn btn-sm btn-outline-secondary upload-btn">
-                    <i class="ion-image" aria-hidden="true" /> {uploading ? 'Uploading…' : 'Insert an image'}
-                    <input
-                      type="file"
-                      accept="image/png,image/jpeg,image/gif,image/webp"
-                      class="visually-hidden"
-                      onChange={upload}
-                      disabled={uploading}
-                      aria-label="Upload an image into the article"
-                    />
-                  </label>
-                </fieldset>
-                <fieldset class="form-group">
-                  <input
-                    type="text"
-                    class="form-control"
-                    placeholder="Enter tags"
-                    aria-label="Enter tags"
-                    value={tagInput}
-                    onInput={e => setTagInput(e.currentTarget.value)}
-                    onKeyDown={onTagKey}
-                  />
+                </Field>
+                <Field placeholder="Enter tags" value={tagInput} onValue={setTagInput} onKeyDown={onTagKey}>
                   <div class="tag-list">
                     {tags.map(t => (
                       <span key={t} class="tag-default tag-pill">
@@ -185,7 +136,7 @@ export function Editor({ slug, user }: { slug?: string; user: User }) {
                       </span>
                     ))}
                   </div>
-                </fieldset>
+                </Field>
                 <button class="btn btn-lg pull-xs-right btn-primary" type="button" onClick={() => save('published')}>
                   Publish Article
                 </button>

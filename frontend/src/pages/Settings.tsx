@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { User, api, errorMessages } from '../api';
 import { signOut, updateUser } from '../auth';
 import { Avatar, ErrorList } from '../components';
+import { Field, UploadButton } from '../field';
 import { useTitle } from '../hooks';
 import { navigate } from '../router';
 
@@ -14,7 +15,6 @@ export function Settings({ user }: { user: User }) {
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-  const [uploading, setUploading] = useState(false);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -31,23 +31,6 @@ export function Settings({ user }: { user: User }) {
     } catch (err) {
       setErrors(errorMessages(err));
       setBusy(false);
-    }
-  };
-
-  const upload = async (e: Event) => {
-    const input = e.currentTarget as HTMLInputElement;
-    const file = input.files && input.files[0];
-    if (!file) return;
-    setUploading(true);
-    setErrors([]);
-    try {
-      const { media } = await api.upload(file);
-      setImage(media.url);
-    } catch (err) {
-      setErrors(errorMessages(err));
-    } finally {
-      setUploading(false);
-      input.value = '';
     }
   };
 
@@ -76,58 +59,12 @@ export function Settings({ user }: { user: User }) {
                     value={image}
                     onInput={e => setImage(e.currentTarget.value)}
                   />
-                  <label class="btn btn-sm btn-outline-secondary upload-btn">
-                    {uploading ? 'Uploading…' : 'Upload a picture'}
-                    <input type="file" accept="image/png,image/jpeg,image/gif,image/webp" class="visually-hidden" onChange={upload} disabled={uploading} aria-label="Upload a profile picture" />
-                  </label>
+                  <UploadButton text="Upload a picture" label="Upload a profile picture" onUploaded={setImage} onErrors={setErrors} />
                 </fieldset>
-                <fieldset class="form-group">
-                  <input
-                    class="form-control form-control-lg"
-                    type="text"
-                    name="username"
-                    placeholder="Your Name"
-                    aria-label="Username"
-                    autocomplete="username"
-                    value={username}
-                    onInput={e => setUsername(e.currentTarget.value)}
-                  />
-                </fieldset>
-                <fieldset class="form-group">
-                  <textarea
-                    class="form-control form-control-lg"
-                    rows={8}
-                    name="bio"
-                    placeholder="Short bio about you"
-                    aria-label="Short bio about you"
-                    value={bio}
-                    onInput={e => setBio(e.currentTarget.value)}
-                  />
-                </fieldset>
-                <fieldset class="form-group">
-                  <input
-                    class="form-control form-control-lg"
-                    type="email"
-                    name="email"
-                    placeholder="Email"
-                    aria-label="Email"
-                    autocomplete="email"
-                    value={email}
-                    onInput={e => setEmail(e.currentTarget.value)}
-                  />
-                </fieldset>
-                <fieldset class="form-group">
-                  <input
-                    class="form-control form-control-lg"
-                    type="password"
-                    name="password"
-                    placeholder="New Password"
-                    aria-label="New password"
-                    autocomplete="new-password"
-                    value={password}
-                    onInput={e => setPassword(e.currentTarget.value)}
-                  />
-                </fieldset>
+                <Field large name="username" placeholder="Your Name" label="Username" autocomplete="username" value={username} onValue={setUsername} />
+                <Field large rows={8} name="bio" placeholder="Short bio about you" value={bio} onValue={setBio} />
+                <Field large type="email" name="email" placeholder="Email" autocomplete="email" value={email} onValue={setEmail} />
+                <Field large type="password" name="password" placeholder="New Password" label="New password" autocomplete="new-password" value={password} onValue={setPassword} />
                 <button class="btn btn-lg btn-primary pull-xs-right" type="submit">
                   Update Settings
                 </button>
