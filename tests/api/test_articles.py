@@ -2,7 +2,7 @@
 from tests.api.conftest import ISO, assert_error, name
 
 ARTICLE_KEYS = {"slug", "title", "description", "body", "tagList", "createdAt", "updatedAt", "favorited",
-                "favoritesCount", "author", "status", "publishedAt"}
+                "favoritesCount", "author", "status", "publishedAt", "publishAt"}
 
 
 def test_create_article(site, alice):
