@@ -158,10 +158,14 @@ def json_feed(feed: Feed) -> bytes:
 _SITEMAP_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
 
 
+def _lastmod(when) -> str:
+    return f"<lastmod>{rfc3339(when)}</lastmod>" if when else ""
+
+
 def urlset(urls) -> bytes:
-    """A sitemaps.org <urlset> of (absolute URL, lastmod) pairs."""
+    """A sitemaps.org <urlset> of (absolute URL, lastmod or None) pairs."""
     parts = [_SITEMAP_HEAD, f'<urlset xmlns="{SITEMAP_NS}">\n']
-    parts += [f"<url><loc>{escape(loc)}</loc><lastmod>{rfc3339(lastmod)}</lastmod></url>\n" for loc, lastmod in urls]
+    parts += [f"<url><loc>{escape(loc)}</loc>{_lastmod(lastmod)}</url>\n" for loc, lastmod in urls]
     parts.append("</urlset>\n")
     return "".join(parts).encode()
 
@@ -169,9 +173,7 @@ def urlset(urls) -> bytes:
 def sitemapindex(sitemaps) -> bytes:
     """A sitemaps.org <sitemapindex> of (absolute sitemap URL, lastmod or None) pairs."""
     parts = [_SITEMAP_HEAD, f'<sitemapindex xmlns="{SITEMAP_NS}">\n']
-    for loc, lastmod in sitemaps:
-        when = f"<lastmod>{rfc3339(lastmod)}</lastmod>" if lastmod else ""
-        parts.append(f"<sitemap><loc>{escape(loc)}</loc>{when}</sitemap>\n")
+    parts += [f"<sitemap><loc>{escape(loc)}</loc>{_lastmod(lastmod)}</sitemap>\n" for loc, lastmod in sitemaps]
     parts.append("</sitemapindex>\n")
     return "".join(parts).encode()
 

@@ -73,5 +73,5 @@ def sitemap_urls(*, offset: int, limit: int) -> list[tuple[str, datetime]]:
     return list(published().order_by("id").values_list("slug", "updated_at")[offset:offset + limit])
 
 
-def sitemap_page_lastmod(*, offset: int, limit: int) -> datetime | None:
+def sitemap_page_lastmod(offset: int, limit: int) -> datetime | None:
     return (published().order_by("id")[offset:offset + limit]).aggregate(last=Max("updated_at"))["last"]

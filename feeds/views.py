@@ -10,13 +10,16 @@ tenant), so a client without a validator costs the same query and a cache read.
 
 Last-Modified must only move forward: a deleted article lowers nothing a client can compare with If-Modified-Since.
 So it is the time this deployment first saw the current ETag (shared through the cache; never earlier than the
-newest update it covers). A process that has no record of the ETag starts from now: a client then gets the full
-document once more, never a 304 for a document that changed.
+newest update it covers; a change within the second of the previous one is dated a second later). A process with
+no record of the ETag starts from now: a client then gets the full document once more. The one gap: with a
+per-process cache (no REDIS_URL), a process that never saw the previous version can date a change made within the
+same second as that version's date, and a client that sends only If-Modified-Since gets 304s until the next change;
+If-None-Match (which feed readers send, and which wins over If-Modified-Since) is exact.
 """
 import hashlib
 import math
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
@@ -64,8 +67,11 @@ def _first_seen(document: Document) -> datetime:
     state = cache.get(key)
     if state and state[0] == document.etag:
         return state[1]
-    now = datetime.now(timezone.utc).replace(microsecond=0)
-    seen = max(now, document.newest.replace(microsecond=0)) if document.newest else now
+    seen = datetime.now(timezone.utc).replace(microsecond=0)
+    if document.newest:
+        seen = max(seen, document.newest.replace(microsecond=0))
+    if state:  # HTTP dates have whole seconds: a change within the second of the last one still moves forward
+        seen = max(seen, state[1] + timedelta(seconds=1))
     cache.set(key, (document.etag, seen), STATE_SECONDS)
     return seen
 
@@ -167,22 +173,31 @@ def profile_feed(request, username, fmt):
 
 
 def _sitemap(request, page: int | None) -> Document:
-    """page None: /sitemap.xml (the urlset, or the index once there is more than one page); n: /sitemap-<n>.xml."""
+    """page None: /sitemap.xml (the urlset, or the index once there is more than one page); n: /sitemap-<n>.xml.
+
+    The URLs are the home page, then every published article in id order (new articles go to the last page)."""
     base, size = base_url(request), conduit_settings.SITEMAP_PAGE_SIZE
     count, newest, id_sum = selectors.sitemap_stats()
-    pages = max(1, math.ceil(count / size))
+    pages = max(1, math.ceil((count + 1) / size))
     if page is not None and not 1 <= page <= pages:
         raise NotFound("sitemap")
     index = page is None and pages > 1
     etag = _hash(FORMAT_VERSION, "sitemap", page, size, base, count, newest, id_sum)
 
+    def articles(n):  # (offset, limit) of page n's articles: the home page takes the first place of page 1
+        start, stop = (n - 1) * size, n * size
+        return max(0, start - 1), stop - 1 - max(0, start - 1)
+
     def render() -> bytes:
         if index:
             return formats.sitemapindex(
-                (f"{base}/sitemap-{n}.xml", selectors.sitemap_page_lastmod(offset=(n - 1) * size, limit=size))
-                for n in range(1, pages + 1))
-        rows = selectors.sitemap_urls(offset=((page or 1) - 1) * size, limit=size)
-        return formats.urlset((f"{base}/article/{path_part(slug)}", updated) for slug, updated in rows)
+                (f"{base}/sitemap-{n}.xml", selectors.sitemap_page_lastmod(*articles(n))) for n in range(1, pages + 1))
+        n = page or 1
+        urls = [(f"{base}/", newest)] if n == 1 else []
+        offset, limit = articles(n)
+        urls += [(f"{base}/article/{path_part(slug)}", updated)
+                 for slug, updated in selectors.sitemap_urls(offset=offset, limit=limit)]
+        return formats.urlset(urls)
 
     return Document(key=_key(request, "sitemap", page), etag=etag, newest=newest, content_type=formats.XML_TYPE,
                     render=render)
