@@ -52,6 +52,10 @@ class TenantCreateForm(forms.ModelForm):
         label="Database URL", required=False, max_length=500, widget=forms.TextInput(attrs={"size": 80}),
         help_text="Optional: where the site's database goes (postgres://… or sqlite:///…). Empty: the platform's "
                   "default (CONDUIT_TENANT_DATABASE_URL). Either way it is cloned from the migrated template.")
+    owner_email = forms.EmailField(
+        label="Owner email", required=False, max_length=254,
+        help_text="Optional: the site's first owner — its user with this email becomes an owner when they register "
+                  "(they edit the site's settings and grant the role to others).")
 
     class Meta:
         model = Tenant
@@ -64,7 +68,8 @@ class TenantCreateForm(forms.ModelForm):
         domains = [d for d in re.split(r"[\s,]+", data.get("domains", "")) if d]
         try:
             tenant = tenant_create(slug=data["slug"], name=data.get("name", ""), domains=domains,
-                                   database_url=data.get("database_url") or None, actor=request_actor(self.request))
+                                   database_url=data.get("database_url") or None, owner_email=data.get("owner_email"),
+                                   actor=request_actor(self.request))
         except TenantError as exc:
             self.add_error(exc.field if exc.field in self.fields else None, str(exc))
             return data
@@ -100,8 +105,8 @@ class TenantAdmin(admin.ModelAdmin):
     list_display = ["slug", "name", "status", "read_only", "database", "schema_version", "created_at"]
     list_filter = ["status", "read_only"]
     search_fields = ["slug", "name", "domains__domain"]
-    change_fields = ["slug", "name", "status", "database", "read_only", "last_move", "schema_version", "migrated_at",
-                     "created_at", "updated_at"]
+    change_fields = ["slug", "name", "owner_email", "status", "database", "read_only", "last_move", "schema_version",
+                     "migrated_at", "created_at", "updated_at"]
     inlines = [DomainInline]
     actions = [
         _lifecycle_action(tenant_suspend, "Suspend"),
@@ -125,7 +130,7 @@ class TenantAdmin(admin.ModelAdmin):
         return form
 
     def get_fields(self, request, obj=None):
-        return ["slug", "name", "domains", "database_url"] if obj is None else self.change_fields
+        return ["slug", "name", "domains", "database_url", "owner_email"] if obj is None else self.change_fields
 
     def get_readonly_fields(self, request, obj=None):
         return [] if obj is None else [f for f in self.change_fields if f != "name"]

@@ -31,7 +31,7 @@ class TenantOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Tenant
-        fields = ["slug", "name", "status", "domains", "database", "schema_version", "read_only",
+        fields = ["slug", "name", "owner_email", "status", "domains", "database", "schema_version", "read_only",
                   "created_at", "updated_at"]
 
     def get_domains(self, obj) -> list[str]:
@@ -53,6 +53,8 @@ class TenantListCreateApi(LifecycleApi):
         name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
         domains = serializers.ListField(child=serializers.CharField(max_length=253), required=False, default=list)
         database_url = serializers.CharField(max_length=500, required=False, allow_null=True, default=None)
+        owner_email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="",
+                                             help_text="the site's first owner: its user with this email")
 
     @extend_schema(responses=TenantOutput(many=True))
     def get(self, request):
