@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from conduit.conf import conduit_settings
+from media.models import Media
+from publishing.models import SiteSettings
 from tenants.middleware import request_host
 from tenants.models import Domain
 
@@ -14,7 +16,7 @@ _domains: dict[tuple[int, str], tuple[float, str | None]] = {}
 
 @dataclass(frozen=True)
 class SiteMeta:
-    """What feeds say about their site; from the site settings (publishing/) when present, else the tenant's."""
+    """What feeds say about their site: its settings (publishing.models.SiteSettings)."""
 
     title: str
     description: str = ""
@@ -53,8 +55,10 @@ def base_url(request) -> str:
     return f"{scheme}://{request.get_host() if domain == host else domain}"
 
 
-def site_meta(request) -> SiteMeta:
-    """The site's title, description, language and logo for its feeds."""
-    tenant = request.tenant
-    name = (tenant.name or tenant.slug) if tenant is not None and tenant.id else "Conduit"
-    return SiteMeta(title=name, language=settings.LANGUAGE_CODE)
+def site_meta(request, base: str) -> SiteMeta:
+    """The site's title, description, language and logo (publishing's SiteSettings; their defaults when unset)."""
+    site = SiteSettings.load()
+    logo = ""
+    if site.logo and Media.objects.filter(pk=site.logo).exists():  # the image may have been deleted since
+        logo = f"{base}/api/media/{site.logo}/file"  # where media serves it (publishing's logoUrl)
+    return SiteMeta(title=site.site_title, description=site.description, language=site.language, logo=logo)

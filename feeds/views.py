@@ -109,7 +109,8 @@ def _key(request, *parts) -> str:
 
 
 def _feed(request, fmt: str, *, tag: str | None = None, username: str | None = None) -> Document:
-    base, meta = base_url(request), site_meta(request)
+    base = base_url(request)
+    meta = site_meta(request, base)
     author = None
     if username is not None:
         author = selectors.author_get(username=username)

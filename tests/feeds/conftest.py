@@ -59,9 +59,16 @@ def site(request, make_tenant, client):
     tenant = make_tenant(name="Bakers' Corner", **kwargs)
     feeds = Feeds(client, tenant, f"{tenant.slug}.localhost")
     feeds.slugs = seed(tenant)
-    other = make_tenant(name="Other", **kwargs)
+    feeds.tenant_kwargs = kwargs
+    return feeds
+
+
+@pytest.fixture
+def other_site(site, make_tenant):
+    """A second site on the same engine, with an article of the same author name and tag."""
+    other = make_tenant(name="Other", **site.tenant_kwargs)
     with tenant_context(other):
         someone = User.objects.create(username="baker", email="b@other.example")
-        services.article_create(author=someone, title="Other site's post", description="", body="x", tags=["bread"])
-    feeds.other_slug = "other-sites-post"
-    return feeds
+        article = services.article_create(author=someone, title="Other site's post", description="", body="x",
+                                          tags=["bread"])
+    return article.slug

@@ -1,6 +1,7 @@
 """Atom and JSON feeds of a site, a tag and a profile: parsed back by feedparser (no bozo), RFC 4287's required
 elements, sanitised HTML, only published articles of this site, and conditional GET (304s) that never hides a change."""
 import json
+import uuid
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
@@ -8,6 +9,7 @@ import feedparser
 import pytest
 
 from content.models import Article
+from publishing.models import SiteSettings
 from tenants.context import tenant_context
 from tests.feeds.conftest import XSS_TITLE
 
@@ -168,10 +170,10 @@ def test_a_profile_without_articles_has_a_valid_empty_feed(site):
     assert_rfc4287(atom_tree(response))
 
 
-def test_only_this_sites_published_articles(site):
+def test_only_this_sites_published_articles(site, other_site):
     documents = [site.get(p).content.decode() for p in
                  ("/feed.xml", "/feed.json", "/tag/bread/feed.xml", "/profile/baker/feed.xml", "/sitemap.xml")]
-    for hidden in site.slugs["hidden"] + [site.other_slug]:
+    for hidden in site.slugs["hidden"] + [other_site]:
         assert all(hidden not in d for d in documents), hidden
     assert all("Secret rye" not in d and "Future loaf" not in d and "Other site" not in d for d in documents)
 
@@ -229,3 +231,21 @@ def test_links_use_the_primary_domain(make_tenant, client, settings, scheme):
     assert feed.feed.links[0].href == f"{expected}/feed.xml"
     robots = client.get("/robots.txt", HTTP_HOST="old.example.com").content.decode()
     assert f"Sitemap: {expected}/sitemap.xml" in robots
+
+
+def test_the_site_settings_name_the_feed(site):
+    before = site.get("/feed.xml")
+    with tenant_context(site.tenant):
+        SiteSettings.objects.update_or_create(pk=SiteSettings.SINGLETON_ID, defaults={
+            "title": "The Bakery", "description": "Bread, <b>daily</b>.", "language": "fr-CA",
+            "logo": uuid.uuid4(),  # an image deleted since: no logo rather than a broken one
+        })
+    response = site.get("/feed.xml", HTTP_IF_NONE_MATCH=before["ETag"])
+    assert response.status_code == 200 and response["ETag"] != before["ETag"]
+    feed = parsed(response)
+    assert feed.feed.title == "The Bakery" and feed.feed.subtitle == "Bread, <b>daily</b>."
+    assert feed.feed.language == "fr-CA" and "logo" not in feed.feed
+    assert parsed(site.get("/tag/bread/feed.xml")).feed.title == "#bread — The Bakery"
+    document = json.loads(site.get("/feed.json").content)
+    assert (document["title"], document["description"], document["language"]) == (
+        "The Bakery", "Bread, <b>daily</b>.", "fr-CA")
