@@ -165,3 +165,24 @@ def test_the_owner_email_waits_for_registration(site):
     assert errors(early.put("/api/site", {"site": {"title": "x"}}), 403)
     boss = site.user("boss", "boss@example.com")
     assert boss.put("/api/site", {"site": {"title": "Mine"}}).status_code == 200
+
+
+def test_any_json_for_any_field_is_200_or_422(site, owner):
+    """Generated values (any JSON, and near-misses of each format) never make the site API answer 5xx."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+                               lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+                               max_leaves=5)
+    near_misses = st.from_regex(r"\A#?[0-9a-zA-Z]{0,8}\Z") | st.from_regex(r"\A[a-zA-Z0-9]{1,9}(-[a-zA-Z0-9]{0,9}){0,3}\Z")
+    fields = st.sampled_from(["title", "description", "logo", "accentColor", "language", "timezone", "other"])
+
+    @settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(body=st.dictionaries(fields, json_values | near_misses, max_size=4))
+    def check(body):
+        response = owner.put("/api/site", {"site": body})
+        assert response.status_code in (200, 422), (body, response.status_code, response.content)
+
+    check()
+    assert site.get("/api/site").status_code == 200
