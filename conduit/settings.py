@@ -60,12 +60,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "conduit.logging.RequestLogMiddleware",
     "tenants.middleware.TenantMiddleware",
+    "httpcache.middleware.HttpCacheMiddleware",  # after the tenant's 503s; a hit skips the rest (replayed)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "tenants.middleware.TenantSessionMiddleware",  # Django's, skipped on tenant hosts
     "django.middleware.common.CommonMiddleware",
-    "httpcache.middleware.HttpCacheMiddleware",  # after TenantMiddleware (503s first); hits get CORS headers
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,11 +1,13 @@
-"""HTTP caching of the public tenant API, after TenantMiddleware (which answers unknown, suspended and read-only
-tenants first, so a cached answer is never served for them).
+"""HTTP caching of the public tenant API, right after TenantMiddleware: unknown, suspended and read-only tenants are
+answered before any cached answer could be (503 even when cached), and a hit skips every other middleware.
 
-- GET/HEAD of a public family (httpcache.policy): a strong ETag from tenant, content version, host, path and query
-  and Accept (and the Authorization header, when one is sent), and Last-Modified from the version's time.
+- GET/HEAD of a public family (httpcache.policy): a strong ETag from tenant, content version, host, path and query,
+  Accept and Origin (and the Authorization header, when one is sent), and Last-Modified from the version's time.
   Anonymous: If-None-Match / If-Modified-Since answered 304 after the version check alone; otherwise the shared
-  cache (httpcache.store) is asked before the view runs; `Cache-Control: public, max-age, stale-while-revalidate`
-  per family, surrogate keys. With Authorization: never cached here, `Cache-Control: private, no-cache`.
+  cache (httpcache.store) is asked before the view runs. A stored entry keeps every header the inner middlewares
+  gave the answer (security headers, CORS for that Origin, Vary), so a hit is the same answer, replayed.
+  `Cache-Control: public, max-age, stale-while-revalidate` per family, surrogate keys.
+  With Authorization: never stored, `Cache-Control: private, no-cache`, 304 only after the view ran.
 - Unsafe methods answered 2xx bump the tenant's content version before the answer leaves (read-your-writes).
 """
 import hashlib
@@ -23,6 +25,8 @@ UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 VARY = ("Accept", "Accept-Encoding", "Authorization", "Host")
 CACHEABLE_TYPES = ("application/json", "application/rss+xml", "application/atom+xml", "application/xml", "text/xml")
 HEADER = "X-Conduit-Cache"  # hit | miss | bypass (authenticated) | revalidated (304)
+NOT_STORED = frozenset({"content-length", "etag", "last-modified", HEADER.lower(), "set-cookie", "date"})
+BODY_HEADERS = frozenset({"content-type", "content-length", "content-encoding", "content-language"})
 
 
 class HttpCacheMiddleware:
@@ -50,7 +54,8 @@ class HttpCacheMiddleware:
         meta = request.META
         authorization = meta.get("HTTP_AUTHORIZATION")
         variant = "\n".join((str(tenant.id), tenant.slug, current.token, meta.get("HTTP_HOST", ""),
-                             request.get_full_path(), meta.get("HTTP_ACCEPT", ""), authorization or ""))
+                             request.get_full_path(), meta.get("HTTP_ACCEPT", ""), meta.get("HTTP_ORIGIN", ""),
+                             authorization or ""))
         key = hashlib.blake2b(variant.encode(), digest_size=16).hexdigest()
         etag = f'"{key}"'
         # Last-Modified only once the version's second is over: a later write then always has a later second, so an
@@ -58,31 +63,38 @@ class HttpCacheMiddleware:
         last_modified = int(current.changed_at) if int(seen_at) > int(current.changed_at) else None
         if authorization is not None:
             return self._private(request, etag, last_modified)
+        cache_control = policy.cache_control(rule.family)
+        entry = None
         if _not_modified(request, etag, None):  # a matching ETag was only ever given to a 200 of this version
-            return _headers(HttpResponseNotModified(), etag, last_modified, policy.cache_control(rule.family),
-                            None, "revalidated")
-        entry = store.get(key)
-        if entry is not None and _not_modified(request, etag, last_modified):  # the entry proves a 200, not a 404
-            return _headers(HttpResponseNotModified(), etag, last_modified, policy.cache_control(rule.family),
-                            None, "revalidated")
+            entry = store.get(key)
+            if entry is not None or "HTTP_ORIGIN" not in meta:  # a cross-origin 304 carries the stored CORS headers
+                return _not_modified_response(entry, etag, last_modified, cache_control)
+        entry = entry or store.get(key)
         if entry is not None:
-            response = HttpResponse(entry.body, content_type=entry.content_type)
-            return _headers(response, etag, last_modified, policy.cache_control(rule.family), entry.keys, "hit")
+            if _not_modified(request, etag, last_modified):  # If-Modified-Since: the entry proves a 200, not a 404
+                return _not_modified_response(entry, etag, last_modified, cache_control)
+            response = HttpResponse(entry.body, headers=entry.headers)
+            return _validators(response, etag, last_modified, "hit")
         response = self.get_response(request)
         if not _storable(request, response):
             return response
         content_type = response.get("Content-Type", "")
-        keys = tuple(policy.surrogate_keys(tenant.slug, rule, match, request.GET, response.content, content_type))
-        store.put(key, store.Entry(response.content, content_type, keys))
-        return _headers(response, etag, last_modified, policy.cache_control(rule.family), keys, "miss")
+        keys = policy.surrogate_keys(tenant.slug, rule, match, request.GET, response.content, content_type)
+        _headers(response, cache_control, keys)
+        headers = {k: v for k, v in response.items() if k.lower() not in NOT_STORED}
+        store.put(key, store.Entry(response.content, headers))
+        if _not_modified(request, etag, last_modified):  # a cross-origin conditional request that found no entry
+            return _not_modified_response(store.Entry(b"", headers), etag, last_modified, cache_control)
+        return _validators(response, etag, last_modified, "miss")
 
     def _private(self, request, etag, last_modified):
         response = self.get_response(request)
         if response.status_code != 200 or response.streaming:
             return response
         if _not_modified(request, etag, last_modified):
-            response = HttpResponseNotModified()
-        return _headers(response, etag, last_modified, "private, no-cache", None, "bypass")
+            response = _not_modified_response(store.Entry(b"", dict(response.items())), etag, last_modified, None)
+        _headers(response, "private, no-cache", ())
+        return _validators(response, etag, last_modified, "bypass")
 
 
 def _storable(request, response):
@@ -105,14 +117,30 @@ def _not_modified(request, etag, last_modified):
     return False
 
 
-def _headers(response, etag, last_modified, cache_control, keys, outcome):
-    response["ETag"] = etag
-    if last_modified is not None:
-        response["Last-Modified"] = http_date(last_modified)
+def _not_modified_response(entry, etag, last_modified, cache_control):
+    """304: no body; the answer's headers but those describing a body (RFC 9110 15.4.5)."""
+    response = HttpResponseNotModified()
+    if entry is not None:
+        for name, value in entry.headers.items():
+            if name.lower() not in BODY_HEADERS:
+                response[name] = value
+    if cache_control:
+        _headers(response, cache_control, ())
+    return _validators(response, etag, last_modified, "revalidated")
+
+
+def _headers(response, cache_control, keys):
     response["Cache-Control"] = cache_control
     patch_vary_headers(response, VARY)
     if keys:
         response["Surrogate-Key"] = " ".join(keys)
         response["Cache-Tag"] = ",".join(keys)
+    return response
+
+
+def _validators(response, etag, last_modified, outcome):
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
     response[HEADER] = outcome
     return response

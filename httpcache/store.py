@@ -16,8 +16,7 @@ from httpcache.version import ALIAS
 @dataclass(frozen=True)
 class Entry:
     body: bytes
-    content_type: str
-    keys: tuple[str, ...]
+    headers: dict  # every header of the answer but its validators (middleware.NOT_STORED)
 
 
 class LocalEntries:
@@ -54,7 +53,7 @@ def get(key: str):
     entry = local.get(key)
     if entry is None:
         raw = caches[ALIAS].get(f"httpcache:e:{key}")
-        if raw is not None:
+        if isinstance(raw, tuple) and len(raw) == 2:  # anything else (another release's format) is a miss
             entry = Entry(*raw)
             local.put(key, entry)
     return entry
@@ -62,5 +61,5 @@ def get(key: str):
 
 def put(key: str, entry: Entry) -> None:
     local.put(key, entry)
-    caches[ALIAS].set(f"httpcache:e:{key}", (entry.body, entry.content_type, entry.keys),
+    caches[ALIAS].set(f"httpcache:e:{key}", (entry.body, entry.headers),
                       conduit_settings.HTTP_CACHE["ENTRY_SECONDS"])

@@ -196,3 +196,23 @@ def test_a_domain_moved_to_another_tenant_serves_the_new_tenants_answers(client,
     domain.tenant = Tenant.objects.get(slug=other.slug)
     domain.save()
     assert client.get(path, HTTP_HOST="blog.example.org").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hit_replays_the_headers_of_its_answer_cors_per_origin(client, settings, site):
+    info, slug, _, _ = site
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+    path = f"/api/articles/{slug}"
+    allowed = {"HTTP_ORIGIN": "https://app.example.com"}
+    first = get(client, info, path, **allowed)
+    hit = get(client, info, path, **allowed)
+    assert hit["X-Conduit-Cache"] == "hit" and hit["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert hit["X-Content-Type-Options"] == "nosniff" and hit["Content-Type"] == first["Content-Type"]
+    assert "origin" in hit["Vary"].lower()
+    other = get(client, info, path, HTTP_ORIGIN="https://evil.example.net")
+    assert other["X-Conduit-Cache"] == "miss" and "Access-Control-Allow-Origin" not in other
+    assert get(client, info, path, HTTP_ORIGIN="https://evil.example.net")["X-Conduit-Cache"] == "hit"
+    assert "Access-Control-Allow-Origin" not in get(client, info, path, HTTP_ORIGIN="https://evil.example.net")
+    revalidated = get(client, info, path, HTTP_IF_NONE_MATCH=hit["ETag"], **allowed)
+    assert revalidated.status_code == 304 and revalidated["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert "Content-Type" not in revalidated
