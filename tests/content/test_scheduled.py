@@ -223,8 +223,45 @@ def test_the_repair_sweep_finds_scheduled_articles_the_markers_missed(api):
     later = api.article(alice.token, title="Later", status="scheduled", publishAt=future(60))["slug"]
     make_due(api.info, later)
     ScheduleMarker.objects.all().delete()
-    publisher()  # later calls sweep a slice (here: the one tenant), then the next tick publishes
-    assert publisher() == 1
+    assert publisher() == 1  # later calls sweep a slice (here: the one tenant) and publish what became due
+
+
+def test_what_falls_due_before_the_next_tick_is_published_on_time(api):
+    alice = api.user("alice")
+    publisher = scheduling.ScheduledPublisher(every=1.0, sweep_seconds=60)
+    publisher()  # the first call's full sweep
+    slug = api.article(alice.token, status="scheduled", publishAt=future(60))["slug"]
+    soon = datetime.now(timezone.utc) + timedelta(seconds=0.4)
+    with tenant_context(api.info):
+        Article.objects.filter(slug=slug).update(publish_at=soon)
+    ScheduleMarker.objects.update(next_due=soon)
+    assert publisher() == 1  # waited the 0.4 s within the call instead of a whole tick
+    with tenant_context(api.info):
+        article = Article.objects.get(slug=slug)
+    assert article.status == "published" and timedelta(0) <= article.published_at - article.publish_at
+
+
+def test_a_schedule_racing_the_marker_update_is_never_lost(api, monkeypatch):
+    """The worker computed the tenant's next due time (nothing left) just before another article was scheduled:
+    its compare-and-set must not overwrite the marker the new schedule lowered."""
+    alice = api.user("alice")
+    slug = api.article(alice.token, status="scheduled", publishAt=future(60))["slug"]
+    make_due(api.info, slug)
+    ScheduleMarker.objects.update(next_due=datetime.now(timezone.utc))
+    computed, late = scheduling.next_due, {}
+
+    def next_due_then_a_schedule_commits():
+        value = computed()  # None: the due one is published, nothing else is scheduled yet
+        late.update(api.article(alice.token, title="Late", status="scheduled", publishAt=future(120)))
+        return value
+
+    monkeypatch.setattr(scheduling, "next_due", next_due_then_a_schedule_commits)
+    assert scheduling.publish_due_all() == 1
+    monkeypatch.setattr(scheduling, "next_due", computed)
+    assert ScheduleMarker.objects.get().next_due is not None  # kept low: checked again on the next tick
+    assert scheduling.publish_due_all() == 0
+    expected = datetime.fromisoformat(late["publishAt"].replace("Z", "+00:00"))
+    assert ScheduleMarker.objects.get().next_due == expected
 
 
 def test_suspended_and_moving_tenants_wait(api, actor):
