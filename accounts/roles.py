@@ -26,7 +26,8 @@ def is_owner(user) -> bool:
     if getattr(user, "is_owner", False):
         return True
     email = _owner_email()
-    if email and (user.email or "").lower() == email:
+    if email and (user.email or "").lower() == email and not getattr(user, "_owner_email_checked", False):
+        user._owner_email_checked = True  # one look per loaded user (a request's), not one per check
         return owner_email_apply(user=user) is not None
     return False
 

@@ -67,3 +67,28 @@ def test_create_tenant_names_the_first_owner():
     tenant = Tenant.objects.get(slug=slug)
     assert tenant.owner_email == "cli-owner@example.com"
     assert_owner_on_registration(tenant, "cli-owner@example.com")
+
+
+def test_operators_grant_and_revoke_from_the_command_line(make_tenant):
+    from io import StringIO
+
+    from django.core.management.base import CommandError
+
+    from accounts.models import SiteAuditEntry
+    from tenants.context import tenant_context
+
+    tenant = make_tenant()
+    site = SiteClient(Client(), tenant)
+    site.user("ann")
+    site.user("bob")
+    out = StringIO()
+    call_command("site_owners", tenant.slug, "--grant", "ann", stdout=out)
+    assert out.getvalue().splitlines() == ["ann: granted", "owners: ann"]
+    with pytest.raises(CommandError, match="last owner"):
+        call_command("site_owners", tenant.slug, "--revoke", "ann", stdout=StringIO())
+    call_command("site_owners", tenant.slug, "--grant", "bob", "--revoke", "ann", stdout=(out := StringIO()))
+    assert out.getvalue().splitlines()[-1] == "owners: bob"
+    with tenant_context(tenant):
+        assert [(r.action, r.target) for r in SiteAuditEntry.objects.all()] == [
+            ("owner.revoke", "user:ann"), ("owner.grant", "user:bob"), ("owner.grant", "user:ann")]
+        assert SiteAuditEntry.objects.first().actor.startswith("cli")
