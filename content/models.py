@@ -36,6 +36,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-created_at"], name="article_status_created"),
             models.Index(fields=["status", "publish_at"], name="article_status_publish_at"),  # due = a range scan
+            # Feeds (feeds/): the newest published articles by publication time, read from the index's end.
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
         ]
 
     def __str__(self):

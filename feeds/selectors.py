@@ -1,13 +1,14 @@
 """Reads for feeds and sitemaps in the current tenant's database: published articles only, newest first.
 
 Drafts, scheduled articles (until the worker publishes them) and anything else not `published` never appear. The
-newest-first order is by publication time (a draft written long ago and published today leads the feed).
+newest-first order is by publication time (a draft written long ago and published today leads the feed), read from
+the end of the index (status, -published_at): every published article has that time (content.services and the
+scheduler set it; content migration 0004 gave older rows their creation time).
 """
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Max, Sum
-from django.db.models.functions import Coalesce
 
 from content import selectors as content
 from content.models import Article
@@ -46,8 +47,8 @@ def feed_entries(*, limit: int, tag: str | None = None, author=None) -> list[Ent
         articles = articles.filter(tags__name=tag)
     if author is not None:
         articles = articles.filter(author=author)
-    rows = (articles.annotate(when=Coalesce("published_at", "created_at")).order_by("-when", "-id")
-            .values_list("id", "slug", "title", "description", "created_at", "updated_at", "when",
+    rows = (articles.filter(published_at__isnull=False).order_by("-published_at", "-id")  # index article_status_published
+            .values_list("id", "slug", "title", "description", "created_at", "updated_at", "published_at",
                          "author__username", "author__image")[:limit])
     return [Entry(*row) for row in rows]
 
