@@ -47,7 +47,7 @@ class SiteApi(TenantApi):
     def get_permissions(self):
         return super().get_permissions() if self.request.method == "GET" else [IsSiteOwner()]
 
-    @extend_schema(operation_id="GetSite", tags=TAGS, auth=[], responses={200: SITE_RESPONSE})
+    @extend_schema(operation_id="GetSite", tags=TAGS, responses={200: SITE_RESPONSE})
     def get(self, request):
         return Response(_site_response(request, selectors.site_get()))
 

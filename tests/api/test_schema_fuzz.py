@@ -15,6 +15,8 @@ REALWORLD_OPERATIONS = {
 EXTRA_OPERATIONS = {"SearchArticles", "GetRelatedArticles", "ListMedia", "UploadMedia", "GetMedia", "DeleteMedia",
                     "GetMediaFile"}
 MIN_CASES_PER_EXTRA_OPERATION = 20  # of max_examples=50; each extra operation measured at 50
+# Sent once: nothing for the generator to vary (no parameter, no body, a token optional).
+NOTHING_TO_VARY = {"GetSite"}
 
 
 def test_schema_and_docs(site):
@@ -79,5 +81,5 @@ def test_fuzzing_the_platform_extras_finds_no_server_error(site):
     failures, calls = fuzz(site, exclude_ids=REALWORLD_OPERATIONS)
     # Health checks are suppressed, so a strategy that generates nothing would pass silently: count what was sent.
     assert EXTRA_OPERATIONS <= set(calls), calls
-    assert min(calls.values()) >= MIN_CASES_PER_EXTRA_OPERATION, calls
+    assert min(n for op, n in calls.items() if op not in NOTHING_TO_VARY) >= MIN_CASES_PER_EXTRA_OPERATION, calls
     assert not failures, "\n".join(failures[:20])
