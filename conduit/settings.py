@@ -191,6 +191,7 @@ CONDUIT = {
     "WEBHOOK_THREADS": int(env("CONDUIT_WEBHOOK_THREADS", 16)),
     "WEBHOOK_ENDPOINT_CONCURRENCY": int(env("CONDUIT_WEBHOOK_ENDPOINT_CONCURRENCY", 4)),
     "WEBHOOK_TICK_SECONDS": float(env("CONDUIT_WEBHOOK_TICK_SECONDS", 0.2)),
+    "WEBHOOK_SWEEP_SECONDS": float(env("CONDUIT_WEBHOOK_SWEEP_SECONDS", 300)),  # each worker re-reads every tenant
     # HTTP caching of the public tenant API (httpcache/, docs/caching.md): the shared cache of anonymous answers
     # (entry lifetime, entries kept in each process), unsafe paths whose 2xx changes no content, and per endpoint
     # family "max-age,stale-while-revalidate" seconds of anonymous answers (CONDUIT_CACHE_<FAMILY>).

@@ -75,20 +75,24 @@ def _comment(entity_id) -> dict:
 
 
 SITE_FIELDS = ("title", "description", "logo", "accent_color", "language", "timezone")
+CAMEL = {"accent_color": "accentColor"}
 
 
 def _site(entity_id) -> dict:
-    """The site settings row (issue 13's settings model, found by name so this module does not import its app)."""
-    model = next((m for m in apps.get_models() if m._meta.model_name in ("site", "sitesettings")
-                  and m._meta.app_label not in ("sites",)), None)
-    row = model.objects.first() if model is not None else None
+    """The site settings (issue 13's singleton model, found by name so that this module imports no other feature's
+    app): what `GET /api/site` shows, with the title falling back as the site's own title does."""
+    model = next((m for m in apps.get_models() if m._meta.model_name == "sitesettings"), None)
+    if model is None:
+        return {"id": entity_id}
+    row = model.load() if hasattr(model, "load") else model.objects.first()
     if row is None:
         return {"id": entity_id}
-    camel = {"accent_color": "accentColor"}
     out = {"id": entity_id}
     for name in SITE_FIELDS:
         if hasattr(row, name):
             value = getattr(row, name)
-            out[camel.get(name, name)] = value if value is None or isinstance(value, (str, int, float, bool)) \
+            out[CAMEL.get(name, name)] = value if value is None or isinstance(value, (str, int, float, bool)) \
                 else str(value)
+    if getattr(row, "site_title", None):
+        out["title"] = row.site_title
     return out

@@ -108,7 +108,7 @@ def delivery_redeliver(*, actor, delivery: Delivery) -> Delivery:
 def deliveries_queue(events, site: dict) -> int:
     """Delivery rows for the active endpoints of the tenant in context subscribed to each event (its type), once per
     (endpoint, event id): an event the worker hands over twice (after a restart) is queued once. Returns the rows
-    offered (a duplicate is dropped by the unique constraint)."""
+    offered (a duplicate is dropped by the unique constraint). The caller sends them or marks the tenant due."""
     endpoints = list(Endpoint.objects.using(tenant_alias()).filter(active=True).only("id", "events"))
     rows, now = [], timezone.now()
     for event in events:
@@ -129,13 +129,13 @@ def deliveries_queue(events, site: dict) -> int:
     if not rows:
         return 0
     Delivery.objects.using(tenant_alias()).bulk_create(rows, ignore_conflicts=True)
-    mark_due()
     return len(rows)
 
 
 def mark_due(at=None) -> None:
-    """Tell the senders this tenant has deliveries due at `at` (default now), in the control DB: the marker only
-    ever moves earlier here, and its version grows, so a sender settling it concurrently leaves it alone."""
+    """Tell the senders (the workers) this tenant has deliveries due at `at` (default now), through the control DB:
+    what a web process does (redeliver, re-enable). The marker only ever moves earlier here, and its version grows,
+    so a sender settling it concurrently leaves it alone. (Workers keep their own due list in memory.)"""
     slug, at = require_tenant().slug, at or timezone.now()
     updated = WebhookDue.objects.filter(slug=slug).update(due_at=Least(F("due_at"), Value(at)),
                                                           version=F("version") + 1)
@@ -146,20 +146,27 @@ def mark_due(at=None) -> None:
             mark_due(at)
 
 
-def due_settle(*, slug: str, seen_version: int) -> None:
-    """After a pass: move the tenant's marker to its next due time (a retry, or the lease expiry of a delivery in
-    flight), or drop it when nothing is left; only if nobody marked it since the pass read it."""
+def next_due():
+    """When the tenant in context next has something to send: its earliest retry, or the lease expiry of a delivery
+    in flight (a sender that died mid-send); None when nothing is left."""
     open_rows = Delivery.objects.using(tenant_alias()).filter(
         status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED], endpoint__active=True)
     now = timezone.now()
     times = [open_rows.exclude(leased_until__gt=now).aggregate(at=Min("next_attempt_at"))["at"],
              open_rows.filter(leased_until__gt=now).aggregate(at=Min("leased_until"))["at"]]
     times = [t for t in times if t is not None]
+    return min(times) if times else None
+
+
+def due_settle(*, slug: str, seen_version: int) -> None:
+    """After a pass: move the tenant's control-DB marker to its next due time, or drop it when nothing is left; only
+    if nobody marked it since the pass read it."""
+    next_at = next_due()
     marker = WebhookDue.objects.filter(slug=slug, version=seen_version)
-    if not times:
+    if next_at is None:
         marker.delete()
     else:
-        marker.update(due_at=min(times))
+        marker.update(due_at=next_at)
 
 
 def claim_due(*, limit: int, skip_endpoints=(), lease_seconds: float) -> list[Delivery]:

@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -45,6 +46,33 @@ class Sender:
         self._pool = None
         self._inflight = Counter()  # (tenant slug, endpoint id) -> attempts in flight in this process
         self._done = queue.Queue()  # (TenantInfo, Delivery, transport.Answer)
+        self._due = {}  # tenant slug -> [TenantInfo, due datetime, version]: this process' retries, no DB writes
+        self._swept_at = None  # monotonic time of the last repair sweep of every tenant (None: at the first tick)
+
+    def note_due(self, tenant: TenantInfo, at=None) -> None:
+        at = at or timezone.now()
+        with self._lock:
+            entry = self._due.get(tenant.slug)
+            if entry is None:
+                self._due[tenant.slug] = [tenant, at, 1]
+            else:
+                entry[1], entry[2] = min(entry[1], at), entry[2] + 1
+
+    def due_now(self) -> list:
+        now = timezone.now()
+        with self._lock:
+            return [(info, version) for info, at, version in self._due.values() if at <= now]
+
+    def settle(self, tenant: TenantInfo, version: int, next_at) -> None:
+        """Move (or drop) this process' due time for `tenant`, unless it was noted again meanwhile."""
+        with self._lock:
+            entry = self._due.get(tenant.slug)
+            if entry is None or entry[2] != version:
+                return
+            if next_at is None:
+                del self._due[tenant.slug]
+            else:
+                entry[1] = next_at
 
     @property
     def pool(self) -> ThreadPoolExecutor:
@@ -97,12 +125,15 @@ class Sender:
         for tenant, items in by_tenant.values():
             try:
                 with tenant_context(tenant):
+                    failed = False
                     for delivery, answer in items:
                         ok = answer.status is not None and 200 <= answer.status < 300
                         error = answer.error or ("" if ok else f"HTTP {answer.status}")
                         services.attempt_record(delivery=delivery, ok=ok, status_code=answer.status,
                                                 latency_ms=answer.latency_ms, error=error)
-                    services.mark_due()  # the next tick settles the marker on the next retry time
+                        failed = failed or not ok
+                    if failed:
+                        self.note_due(tenant)  # a retry is scheduled: the next tick settles on its time
             except Exception:
                 log.exception("webhook attempts not recorded (the lease expires and they are sent again)",
                               extra={"tenant": tenant.slug, "deliveries": len(items)})
@@ -162,8 +193,9 @@ def on_events(events: Sequence[Event]) -> None:
     for slug, tenant_events in by_tenant.items():
         try:
             with tenant_context(slug) as tenant:
-                if services.deliveries_queue(tenant_events, site_of(tenant)):
-                    sender.dispatch(tenant)
+                queued = services.deliveries_queue(tenant_events, site_of(tenant))
+                if queued and sender.dispatch(tenant) < queued:
+                    sender.note_due(tenant)  # no free slot for some (or a duplicate): the task picks them up
         except TenantNotFound:
             continue  # purged meanwhile: nothing to tell anyone
         except Exception:
@@ -171,9 +203,23 @@ def on_events(events: Sequence[Event]) -> None:
 
 
 def tick() -> None:
-    """Task: record finished attempts, then claim and submit due deliveries of the tenants marked due."""
+    """Task: record finished attempts, then claim and submit what is due: this process' retries (in memory), the
+    tenants a web process marked in the control DB (redeliver, re-enable), and, every WEBHOOK_SWEEP_SECONDS and at
+    start, every live tenant (what a worker that died left behind, once its leases expire)."""
     sender.record()
     now = timezone.now()
+    if sender._swept_at is None or time.monotonic() - sender._swept_at >= conduit_settings.WEBHOOK_SWEEP_SECONDS:
+        sender._swept_at = time.monotonic()
+        for tenant in Tenant.objects.filter(status__in=LIVE).iterator():
+            sender.note_due(tenant.info(), now)
+    for info, version in sender.due_now():
+        try:
+            with tenant_context(info):
+                sender.dispatch(info)
+                sender.settle(info, version, services.next_due())
+        except Exception:
+            log.exception("webhook dispatch failed", extra={"tenant": info.slug})
+            sender.settle(info, version, timezone.now() + timedelta(seconds=5))
     for marker in WebhookDue.objects.filter(due_at__lte=now).order_by("due_at")[:500]:
         tenant = Tenant.objects.filter(slug=marker.slug, status__in=LIVE).first()
         if tenant is None:

@@ -1,6 +1,8 @@
 """Deliveries end to end in-process: a real receiver, the subscriber and the sender task called directly."""
 import time
 
+import pytest
+
 from tenants.context import tenant_context
 from tests.webhooks.conftest import run_sender
 from tests.webhooks.receiver import Behaviour
@@ -189,3 +191,34 @@ def test_checked_again_at_delivery(site, receiver, webhook_settings):
     delivery = _deliveries(site)[0]
     assert delivery.response_code is None and delivery.last_error.startswith("refused:")
     assert receiver.on("/later") == []
+
+
+def test_site_updated_carries_the_settings(site, receiver):
+    from django.apps import apps
+
+    if not any(m._meta.model_name == "sitesettings" for m in apps.get_models()):
+        pytest.skip("no site settings app installed")
+    site.webhook(site.owner.token, receiver.url("/site"), ["site.updated"])
+    response = site.call("PUT", "/api/site", {"site": {"title": "Hooked", "accentColor": "#112233"}},
+                         site.owner.token)
+    assert response.status_code == 200, response.content
+    site.consume()
+    [got] = receiver.wait_for("/site")
+    worker.sender.wait_idle()
+    assert got.json["type"] == "site.updated"
+    assert (got.json["data"]["title"], got.json["data"]["accentColor"]) == ("Hooked", "#112233")
+
+
+def test_a_claim_left_by_a_dead_worker_goes_out_after_its_lease(site, receiver):
+    from webhooks import services
+
+    site.webhook(site.owner.token, receiver.url("/orphan"))
+    site.article(site.owner.token)
+    events = site.outbox_events()
+    with tenant_context(site.info):  # a worker queued and claimed it, then died before sending
+        services.deliveries_queue(events, {"slug": site.info.slug})
+        assert len(services.claim_due(limit=10, lease_seconds=0.3)) == 1
+    worker.sender._due.clear()
+    worker.sender._swept_at = None  # a worker (re)starting sweeps every tenant
+    run_sender(lambda: len(receiver.on("/orphan")) == 1)
+    assert _deliveries(site)[0].status == "succeeded"
