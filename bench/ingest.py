@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.events.nafka import Nafka  # noqa: E402
-from tests.stack import Stack  # noqa: E402
+from tests.support.stack import Stack  # noqa: E402
 
 VISIBLE_TIMEOUT = 15.0
 POLL = {"text": 0.05, "semantic": 0.1}  # polls load the same 2 CPUs as the pipeline: no faster

@@ -1,5 +1,5 @@
 """Articles: list, feed, create, get, update, delete, favorite; tags."""
-from tests.api.conftest import ISO, assert_error, name
+from tests.support.client import ISO, assert_error, name
 
 ARTICLE_KEYS = {"slug", "title", "description", "body", "tagList", "createdAt", "updatedAt", "favorited",
                 "favoritesCount", "author", "status", "publishedAt", "publishAt"}

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from tests.api.conftest import assert_error
+from tests.support.client import assert_error
 
 
 @pytest.fixture

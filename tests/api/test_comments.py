@@ -1,5 +1,5 @@
 """GET/POST /api/articles/{slug}/comments, DELETE /api/articles/{slug}/comments/{id}."""
-from tests.api.conftest import ISO, assert_error
+from tests.support.client import ISO, assert_error
 
 
 def test_comment_lifecycle(site, alice, bob):

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from tests.api.conftest import PASSWORD, Site, assert_error, name
+from tests.support.client import PASSWORD, Site, assert_error, name
 from tests.media import samples
 
 BLANK = ["can't be blank"]

@@ -1,5 +1,5 @@
 """GET /api/user/drafts: the author's own drafts (the frontend's profile "My Drafts" tab), nobody else's."""
-from tests.api.conftest import assert_error
+from tests.support.client import assert_error
 
 
 def test_user_drafts_lists_only_the_callers_drafts(site, alice, bob):

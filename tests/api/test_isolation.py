@@ -5,7 +5,7 @@ import jwt
 import pytest
 
 from conduit.auth import key_ring, tenant_backend
-from tests.api.conftest import PASSWORD, Site, assert_error, auth_log, name, site_key
+from tests.support.client import PASSWORD, Site, assert_error, auth_log, name
 
 
 @pytest.fixture
@@ -36,14 +36,14 @@ def test_forged_tenant_claim_fails_on_the_key(site):
     payload = jwt.decode(token, options={"verify_signature": False})
     assert payload["user_id"] == jwt.decode(theirs, options={"verify_signature": False})["user_id"]
     kid = jwt.get_unverified_header(token)["kid"]
-    forged = tenant_backend(kid, key_ring()[kid], site_key(a)).encode(dict(payload, tenant=b.slug))
+    forged = tenant_backend(kid, key_ring()[kid], a.key()).encode(dict(payload, tenant=b.slug))
     request_id = f"forged-{b.slug}"
     assert assert_error(b.get("/api/user", forged, headers={"X-Request-ID": request_id}), 401) == {
         "token": ["is invalid"]}  # the response does not say why ...
     assert auth_log(site.stack, request_id)["reason"] == "bad_signature"  # ... the log does
-    genuine = tenant_backend(kid, key_ring()[kid], site_key(b)).encode(dict(payload, tenant=b.slug))
+    genuine = tenant_backend(kid, key_ring()[kid], b.key()).encode(dict(payload, tenant=b.slug))
     assert b.get("/api/user", genuine).status_code == 200  # B's key with the same claims: that user exists on B
-    resigned = tenant_backend(kid, key_ring()[kid], site_key(a)).encode(dict(payload, tenant=a.slug))
+    resigned = tenant_backend(kid, key_ring()[kid], a.key()).encode(dict(payload, tenant=a.slug))
     assert a.get("/api/user", resigned).status_code == 200  # A's key with A's claim works on A
 
 
@@ -52,7 +52,7 @@ def test_unknown_user_and_bad_signature_are_told_apart_in_the_log_only(site):
     token = fresh.register()["token"]
     kid = jwt.get_unverified_header(token)["kid"]
     payload = jwt.decode(token, options={"verify_signature": False})
-    nobody = tenant_backend(kid, key_ring()[kid], site_key(fresh)).encode(dict(payload, user_id="999999"))
+    nobody = tenant_backend(kid, key_ring()[kid], fresh.key()).encode(dict(payload, user_id="999999"))
     tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
     answers = {}
     for reason, bad in (("unknown_user", nobody), ("bad_signature", tampered)):
@@ -67,7 +67,7 @@ def test_unknown_key_id_is_rejected(site):
     token = site.register()["token"]
     payload = jwt.decode(token, options={"verify_signature": False})
     kid = jwt.get_unverified_header(token)["kid"]
-    derived = tenant_backend(kid, key_ring()[kid], site_key(site)).signing_key
+    derived = tenant_backend(kid, key_ring()[kid], site.key()).signing_key
     unknown = jwt.encode(payload, derived, algorithm="HS256", headers={"kid": "retired-key"})
     assert_error(site.get("/api/user", unknown), 401, "token")
     no_kid = jwt.encode(payload, derived, algorithm="HS256")

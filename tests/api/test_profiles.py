@@ -1,5 +1,5 @@
 """GET /api/profiles/{username}, POST/DELETE /api/profiles/{username}/follow."""
-from tests.api.conftest import assert_error
+from tests.support.client import assert_error
 
 
 def test_profile(site, alice):

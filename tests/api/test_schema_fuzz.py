@@ -3,7 +3,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from tests.api.conftest import Site
+from tests.support.client import Site
 
 REALWORLD_OPERATIONS = {
     "Login", "CreateUser", "GetCurrentUser", "UpdateCurrentUser", "GetProfileByUsername", "FollowUserByUsername",

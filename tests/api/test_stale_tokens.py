@@ -13,7 +13,7 @@ import jwt
 import pytest
 
 from conduit.auth import key_ring, tenant_backend
-from tests.api.conftest import Site, assert_error, auth_log, name, site_key
+from tests.support.client import Site, assert_error, auth_log, name
 
 CHALLENGE = 'Token error="invalid_token"'
 # kind of bad token → the reason the server logs for it (at DEBUG, with the request id; never in the response)
@@ -32,7 +32,7 @@ def resign(site, token, key=None, kid=None, **claims):
     payload = {**jwt.decode(token, options={"verify_signature": False}), **claims}
     kid = kid or jwt.get_unverified_header(token)["kid"]
     if key is None:
-        return tenant_backend(kid, key_ring()[kid], site_key(site)).encode(payload)
+        return tenant_backend(kid, key_ring()[kid], site.key()).encode(payload)
     return jwt.encode(payload, key, algorithm="HS256", headers={"kid": kid})
 
 
@@ -151,7 +151,7 @@ def test_a_valid_token_gets_no_challenge(site, world):
 def test_tokens_of_a_retired_key_after_a_real_rotation(tmp_path):
     """Rotation for real: a token signed by the old key works while the key is in the ring, and is anonymous on a
     public read (401 on a write) once the key is retired and the server restarted with the new ring."""
-    from tests.stack import Stack
+    from tests.support.stack import Stack
 
     stack = Stack(tmp_path, CONDUIT_JWT_KEYS="old:first-secret-0123456789-abcdefghij")
     stack.start(workers=1)

@@ -1,5 +1,5 @@
 """POST /api/users, POST /api/users/login, GET/PUT /api/user."""
-from tests.api.conftest import PASSWORD, assert_error, name
+from tests.support.client import PASSWORD, assert_error, name
 
 
 def test_register_returns_user_with_token(site):

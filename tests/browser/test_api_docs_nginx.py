@@ -1,16 +1,14 @@
 """The compose profile: nginx serves the Swagger UI assets from the static volume; /api/docs renders offline."""
 import shutil
-import signal
-import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.browser.conftest import assert_rendered_offline, load_docs
-from tests.stack import Stack, free_port
+from tests.browser.pages import assert_rendered_offline, load_docs
+from tests.support.nginx import render, running
+from tests.support.stack import Stack, free_port
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,31 +20,25 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def edge(tmp_path_factory):
     """gunicorn behind the shipped nginx config, with the collected static files copied to the volume nginx serves."""
-    from tests.deploy.test_nginx_proxy import render
-
     app = Stack(tmp_path_factory.mktemp("docs-edge"), CONDUIT_BEHIND_PROXY="true", FORWARDED_ALLOW_IPS="127.0.0.1")
     app.start(workers=1)
     tmp = Path(tempfile.mkdtemp(prefix="conduit-docs-nginx-"))  # outside pytest's private tree: nginx workers read it
     tmp.chmod(0o755)
     https_port = free_port()
-    render(tmp, app.port, free_port(), https_port)
-    shutil.copytree(app.data_dir / "static", tmp / "static")  # what deploy/entrypoint.sh does (CONDUIT_STATIC_EXPORT)
-    log = open(tmp / "nginx.log", "w")
-    nginx = subprocess.Popen(["nginx", "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-e", "stderr",
-                              "-g", "daemon off;"], stdout=log, stderr=subprocess.STDOUT)
+
+    def answers():
+        try:
+            requests.get(f"https://127.0.0.1:{https_port}/", verify=False, timeout=2)
+            return True
+        except requests.RequestException:
+            return False
+
     try:
-        for _ in range(100):
-            if nginx.poll() is not None:
-                raise AssertionError((tmp / "nginx.log").read_text())
-            try:
-                requests.get(f"https://127.0.0.1:{https_port}/", verify=False, timeout=2)
-                break
-            except requests.RequestException:
-                time.sleep(0.1)
-        yield {"app": app, "https": https_port, "static": tmp / "static"}
+        render(tmp, app.port, free_port(), https_port)
+        shutil.copytree(app.data_dir / "static", tmp / "static")  # what deploy/entrypoint.sh does (CONDUIT_STATIC_EXPORT)
+        with running(tmp, answers):
+            yield {"app": app, "https": https_port, "static": tmp / "static"}
     finally:
-        nginx.send_signal(signal.SIGQUIT)
-        nginx.wait(10)
         app.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 

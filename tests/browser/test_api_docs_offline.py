@@ -1,7 +1,7 @@
 """/api/docs renders in a real Chromium that can reach 127.0.0.1 only: Swagger UI comes from our own static files."""
 import pytest
 
-from tests.browser.conftest import assert_rendered_offline, load_docs
+from tests.browser.pages import assert_rendered_offline, load_docs
 
 pytestmark = pytest.mark.browser
 

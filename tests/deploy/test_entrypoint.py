@@ -9,7 +9,7 @@ from pathlib import Path
 
 import requests
 
-from tests.stack import free_port
+from tests.support.stack import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ENTRYPOINT = ROOT / "deploy" / "entrypoint.sh"

@@ -1,56 +1,22 @@
 """The shipped nginx configuration in front of a real gunicorn: TLS, host routing, header hygiene, body limits."""
 import json
 import os
-import struct
-import zlib
 import shutil
-import signal
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.stack import Stack, free_port
+from tests.media import samples
+from tests.support.nginx import render, running, self_signed
+from tests.support.stack import Stack, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
-NGINX = ROOT / "deploy" / "nginx"
 FRONTEND_INDEX = ('<!doctype html><html><head><title>Conduit</title><meta name="description" content="Conduit">'
                   '<script type="module" src="/assets/index-3f2a1b9c.js"></script></head><body></body></html>\n')
 FRONTEND_SCRIPT = "export const conduit = 1;\n" * 200
 pytestmark = pytest.mark.skipif(not (shutil.which("nginx") and shutil.which("curl") and shutil.which("openssl")),
                                 reason="needs nginx, curl and openssl (scripts/validate-deploy.sh installs them)")
-
-
-def self_signed(directory, name, *alt_names):
-    directory.mkdir(parents=True, exist_ok=True)
-    sans = ",".join(f"DNS:{n}" for n in (name, *alt_names))
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={name}",
-                    "-addext", f"subjectAltName={sans}", "-keyout", directory / f"{name}.key",
-                    "-out", directory / f"{name}.crt"], check=True, capture_output=True)
-
-
-def render(tmp, upstream_port, http_port, https_port):
-    """deploy/nginx as the nginx image renders it, moved to loopback ports, a temp prefix and a local upstream."""
-    (tmp / "conf.d").mkdir(parents=True)
-    shutil.copy("/etc/nginx/mime.types", tmp)
-    main = (NGINX / "nginx.conf").read_text().replace("/var/run/nginx.pid", str(tmp / "nginx.pid"))
-    temp = "".join(f"\n    {kind}_temp_path {tmp}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    main = main.replace("http {", "http {" + temp, 1)  # not the packaged /var/lib/nginx: a non-root run works too
-    (tmp / "nginx.conf").write_text(main)
-    servers = (NGINX / "templates" / "conduit.conf.template").read_text()
-    servers = servers.replace("${CONDUIT_BASE_DOMAIN}", "localhost").replace("/etc/nginx/certs/", f"{tmp}/certs/")
-    servers = servers.replace("listen 80 ", f"listen 127.0.0.1:{http_port} ")
-    servers = servers.replace("listen 443 ", f"listen 127.0.0.1:{https_port} ")
-    (tmp / "conf.d" / "conduit.conf").write_text(servers)
-    shutil.copytree(NGINX / "snippets", tmp / "snippets")
-    for snippet in (tmp / "snippets").glob("*.conf"):
-        text = snippet.read_text().replace("http://web:8000", f"http://127.0.0.1:{upstream_port}")
-        snippet.write_text(text.replace("root /srv/frontend;", f"root {tmp}/frontend;").replace("root /srv;", f"root {tmp};"))
-    self_signed(tmp / "certs", "localhost", "*.localhost")
-    (tmp / "certs" / "localhost.crt").rename(tmp / "certs" / "tls.crt")
-    (tmp / "certs" / "localhost.key").rename(tmp / "certs" / "tls.key")
 
 
 def frontend_build(root):
@@ -75,21 +41,12 @@ def proxied(tmp_path_factory):
                 CONDUIT_FRONTEND_DIR=tmp / "frontend")
     app.start(workers=1)
     http_port, https_port = free_port(), free_port()
-    render(tmp, app.port, http_port, https_port)
-    log = open(tmp / "nginx.log", "w")
-    nginx = subprocess.Popen(["nginx", "-p", str(tmp), "-c", str(tmp / "nginx.conf"), "-e", "stderr",
-                              "-g", "daemon off;"], stdout=log, stderr=subprocess.STDOUT)
     try:
-        for _ in range(100):
-            if nginx.poll() is not None:
-                raise AssertionError((tmp / "nginx.log").read_text())
-            if subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{http_port}/nginx-health"]).returncode == 0:
-                break
-            time.sleep(0.1)
-        yield {"app": app, "http": http_port, "https": https_port, "dir": tmp}
+        render(tmp, app.port, http_port, https_port)
+        health = ["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{http_port}/nginx-health"]
+        with running(tmp, lambda: subprocess.run(health).returncode == 0):
+            yield {"app": app, "http": http_port, "https": https_port, "dir": tmp}
     finally:
-        nginx.send_signal(signal.SIGQUIT)
-        nginx.wait(10)
         app.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -169,14 +126,6 @@ def test_body_limit_is_small_except_on_media(proxied, tmp_path):
     assert status not in (413, 502, 504) and status < 500, body  # reached Django, which judges the upload
 
 
-def png_1x1():
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(b"IEND", b"")
-
-
 def test_django_sees_https_and_the_public_host_behind_nginx(proxied, tmp_path):
     slug = proxied["app"].create_tenant()
     user = {"user": {"username": "proxied", "email": "proxied@example.com", "password": "a-long-password"}}
@@ -185,7 +134,7 @@ def test_django_sees_https_and_the_public_host_behind_nginx(proxied, tmp_path):
     assert status == 201, body
     token = json.loads(body)["user"]["token"]
     image = tmp_path / "dot.png"
-    image.write_bytes(png_1x1())
+    image.write_bytes(samples.png())
     status, _, body = curl(proxied, f"{slug}.localhost", "/api/media", "-X", "POST", "-F", f"file=@{image};type=image/png",
                            "-H", f"Authorization: Token {token}", "-H", "X-Forwarded-Proto: http")
     assert status == 201, body

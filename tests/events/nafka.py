@@ -4,7 +4,7 @@ import socket
 import subprocess
 import time
 
-from tests.stack import ROOT, free_port
+from tests.support.stack import ROOT, free_port
 
 NAFKA_PYTHON = ROOT / ".venv-nafka" / "bin" / "python"
 # `python -m nafka` logs every request at DEBUG (a CPU cost that skews latency): the same server, quieter.

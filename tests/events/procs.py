@@ -3,7 +3,7 @@ import subprocess
 import sys
 import time
 
-from tests.stack import ROOT, Stack
+from tests.support.stack import ROOT, Stack
 
 
 def make_procs(tmp_path, **env):

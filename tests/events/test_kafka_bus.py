@@ -12,7 +12,7 @@ from events.event import Event
 from tests.events.handlers import read_log
 from tests.events.nafka import Nafka
 from tests.events.procs import make_procs, wait_for, worker, write
-from tests.stack import ROOT
+from tests.support.stack import ROOT
 
 pytestmark = pytest.mark.slow
 TOPIC = "conduit.test"

@@ -53,7 +53,7 @@ def test_health_reports_the_bus(db, client):
 
 def test_health_fails_when_kafka_is_unreachable(db, client, settings):
     from events import bus
-    from tests.stack import free_port
+    from tests.support.stack import free_port
 
     url = f"kafka://127.0.0.1:{free_port()}"
     settings.CONDUIT = {**settings.CONDUIT, "EVENT_BUS": url}

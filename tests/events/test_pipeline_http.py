@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from tests.events.nafka import Nafka
-from tests.stack import ROOT, Stack
+from tests.support.stack import ROOT, Stack
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.events.handlers import read_log
 from tests.events.procs import live_workers, make_procs, wait_for, worker, write
-from tests.stack import ROOT, pg_create_database, pg_url
+from tests.support.stack import ROOT, pg_create_database, pg_url
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.stack import ROOT, Stack
+from tests.support.stack import ROOT, Stack
 
 FRONTEND = ROOT / "frontend"
 CHROMIUM = Path(os.environ.get("CONDUIT_TEST_CHROMIUM", "/usr/bin/chromium"))

@@ -7,7 +7,7 @@ import pytest
 from accounts.models import User
 from content import services
 from tenants.context import tenant_context
-from tests.frontend.conftest import INDEX
+from tests.frontend.build import INDEX
 
 pytestmark = pytest.mark.django_db(transaction=True)
 XSS = '</title><script>alert("pwned")</script><img src=x onerror=alert(1)> & "quotes"'

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.frontend.conftest import AVATAR, INDEX, SCRIPT
+from tests.frontend.build import AVATAR, INDEX, SCRIPT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,13 +5,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.media import samples
-from tests.media.conftest import Client
+from tests.support.client import Site
 
 
 @pytest.fixture(scope="module")
 def site(media_stack):
     slug = media_stack.create_tenant()
-    return slug, Client(media_stack, slug, "ann"), Client(media_stack, slug, "bob")
+    return slug, Site(media_stack, slug).user("ann"), Site(media_stack, slug).user("bob")
 
 
 def file_path(url):
@@ -43,7 +43,7 @@ def test_each_kind_is_accepted(site, ext):
 
 def test_list_is_the_users_own_media_newest_first_with_paging(media_stack):
     slug = media_stack.create_tenant()
-    ann, bob = Client(media_stack, slug, "ann"), Client(media_stack, slug, "bob")
+    ann, bob = Site(media_stack, slug).user("ann"), Site(media_stack, slug).user("bob")
     ids = [ann.upload(build()).json()["media"]["id"] for build in (samples.png, samples.gif, samples.wav)]
     bob.upload(samples.mp3())
     r = ann.call("GET", "/api/media")
@@ -82,7 +82,7 @@ def test_get_and_delete_owner_only_and_the_file_goes(media_stack, site):
 def test_media_of_tenant_a_is_404_on_tenant_b(media_stack, site):
     _, ann, _ = site
     media = ann.upload(samples.png()).json()["media"]
-    other = Client(media_stack, media_stack.create_tenant(), "ann")  # same username, another site
+    other = Site(media_stack, media_stack.create_tenant()).user("ann")  # same username, another site
     for path in (f"/api/media/{media['id']}", file_path(media["url"])):
         r = other.call("GET", path)
         assert r.status_code == 404 and r.json() == {"errors": {"media": ["not found"]}}
@@ -139,7 +139,7 @@ def test_unauthenticated_is_401(site):
 
 def test_purge_removes_the_tenants_media_directory(media_stack):
     slug = media_stack.create_tenant()
-    Client(media_stack, slug, "ann").upload(samples.png())
+    Site(media_stack, slug).user("ann").upload(samples.png())
     assert (media_stack.data_dir / "media" / slug).is_dir()
     media_stack.manage("delete_tenant", slug, "--purge", "--yes")
     assert not (media_stack.data_dir / "media" / slug).exists()

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.media import samples
-from tests.media.conftest import Client
+from tests.support.client import Site
 
 pytestmark = pytest.mark.slow
 SIZE = 100 * 1024 * 1024
@@ -25,7 +25,7 @@ def workers(stack):
 
 def test_100_mb_video_upload_keeps_worker_memory_flat(media_stack):
     slug = media_stack.create_tenant()
-    ann = Client(media_stack, slug, "ann")
+    ann = Site(media_stack, slug).user("ann")
     ann.upload(samples.mp4())  # warm the worker(s): imports, connections
     before = {pid: peak_rss_kb(pid) for pid in workers(media_stack)}
     data = samples.mp4() + b"\x00" * (SIZE - len(samples.mp4()))

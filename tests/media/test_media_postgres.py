@@ -2,14 +2,14 @@
 import pytest
 
 from tests.media import samples
-from tests.media.conftest import Client
+from tests.support.client import Site
 
 pytestmark = pytest.mark.postgres
 
 
 def test_media_lifecycle_on_postgresql_tenants(media_pg_stack):
     first, second = media_pg_stack.create_tenant(), media_pg_stack.create_tenant()
-    ann, eve = Client(media_pg_stack, first, "ann"), Client(media_pg_stack, second, "eve")
+    ann, eve = Site(media_pg_stack, first).user("ann"), Site(media_pg_stack, second).user("eve")
     ids = [ann.upload(build()).json()["media"]["id"] for build in (samples.jpeg, samples.webm)]
     listed = ann.call("GET", "/api/media").json()
     assert [m["id"] for m in listed["media"]] == ids[::-1] and listed["mediaCount"] == 2

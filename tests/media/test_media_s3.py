@@ -3,7 +3,8 @@ import pytest
 import requests
 
 from tests.media import samples
-from tests.media.conftest import BUCKET, S3_ENV, Client, s3_client
+from tests.support.client import Site
+from tests.support.fixtures import BUCKET, S3_ENV, s3_client
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +18,7 @@ def keys(s3, prefix):
 
 def test_upload_stores_a_private_object_under_the_tenant_prefix(s3_stack, s3):
     slug = s3_stack.create_tenant()
-    ann = Client(s3_stack, slug, "ann")
+    ann = Site(s3_stack, slug).user("ann")
     data = samples.mp4()
     r = ann.upload(data, name="clip.png", content_type="image/png")
     assert r.status_code == 201, r.text
@@ -33,7 +34,7 @@ def test_upload_stores_a_private_object_under_the_tenant_prefix(s3_stack, s3):
 
 def test_file_route_redirects_to_a_fresh_presigned_url(s3_stack):
     slug = s3_stack.create_tenant()
-    ann = Client(s3_stack, slug, "ann")
+    ann = Site(s3_stack, slug).user("ann")
     media = ann.upload(samples.ogg()).json()["media"]
     r = ann.call("GET", f"/api/media/{media['id']}/file", token=False, allow_redirects=False)
     assert r.status_code == 302 and "X-Amz-Signature=" in r.headers["Location"]
@@ -42,7 +43,7 @@ def test_file_route_redirects_to_a_fresh_presigned_url(s3_stack):
 
 def test_delete_removes_the_object(s3_stack, s3):
     slug = s3_stack.create_tenant()
-    ann, bob = Client(s3_stack, slug, "ann"), Client(s3_stack, slug, "bob")
+    ann, bob = Site(s3_stack, slug).user("ann"), Site(s3_stack, slug).user("bob")
     media = ann.upload(samples.png()).json()["media"]
     assert len(keys(s3, f"{slug}/")) == 1
     assert bob.call("DELETE", f"/api/media/{media['id']}").status_code == 403
@@ -55,7 +56,7 @@ def test_delete_removes_the_object(s3_stack, s3):
 def test_purge_deletes_every_key_of_the_tenant_only(s3_stack, s3):
     doomed, kept = s3_stack.create_tenant(), s3_stack.create_tenant()
     for slug in (doomed, kept):
-        ann, bob = Client(s3_stack, slug, "ann"), Client(s3_stack, slug, "bob")
+        ann, bob = Site(s3_stack, slug).user("ann"), Site(s3_stack, slug).user("bob")
         for client in (ann, bob):
             assert client.upload(samples.gif()).status_code == 201
             assert client.upload(samples.wav()).status_code == 201
@@ -67,7 +68,7 @@ def test_purge_deletes_every_key_of_the_tenant_only(s3_stack, s3):
 
 def test_size_limits_per_kind_and_before_reading_the_body(s3_stack, s3):
     slug = s3_stack.create_tenant()
-    ann = Client(s3_stack, slug, "ann")
+    ann = Site(s3_stack, slug).user("ann")
     r = ann.upload(samples.png(pad=80 * 1024))  # image limit 64 KB, video limit 256 KB
     assert r.status_code == 413 and "image files may be at most 64 KB" in r.json()["errors"]["file"][0]
     assert ann.upload(samples.wav(samples=50 * 1024)).status_code == 201  # 100 KB of audio is within 128 KB
@@ -78,7 +79,7 @@ def test_size_limits_per_kind_and_before_reading_the_body(s3_stack, s3):
 
 def test_spoofed_file_is_415_and_stores_nothing(s3_stack, s3):
     slug = s3_stack.create_tenant()
-    r = Client(s3_stack, slug, "ann").upload(b"#!/bin/sh\nrm -rf /\n" * 20, name="cat.png", content_type="image/png")
+    r = Site(s3_stack, slug).user("ann").upload(b"#!/bin/sh\nrm -rf /\n" * 20, name="cat.png", content_type="image/png")
     assert r.status_code == 415
     assert keys(s3, f"{slug}/") == []
 

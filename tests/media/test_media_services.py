@@ -108,7 +108,7 @@ def test_purging_a_tenant_removes_only_its_media(make_tenant, actor, django_capt
 def test_unreachable_storage_is_a_clear_error_and_leaves_no_row(make_tenant, settings, monkeypatch):
     from media.services import MediaStorageUnavailable
     from conduit.storage_url import storage_settings
-    from tests.stack import free_port
+    from tests.support.stack import free_port
 
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "x")

@@ -6,7 +6,9 @@ import time
 
 import pytest
 
-from tests.move.conftest import Site, pg_database_exists, png_bytes, tenant_row
+from tests.media import samples
+from tests.support.populated import PopulatedSite
+from tests.support.stack import pg_database_exists
 
 
 def relabel(shot, old, new):
@@ -16,7 +18,7 @@ def relabel(shot, old, new):
 
 @pytest.fixture(scope="module")
 def exported(stack, tmp_path_factory):
-    site = Site(stack, stack.create_tenant()).populate(articles=4)
+    site = PopulatedSite(stack, stack.create_tenant()).populate(articles=4)
     path = tmp_path_factory.mktemp("archive") / f"{site.slug}.tar.gz"
     result = stack.manage("export_tenant", site.slug, path, "--media")
     assert "1 media files" in result.stdout
@@ -30,7 +32,7 @@ def test_import_under_new_slug_serves_the_same_content(stack, exported, pg_targe
     args = ["--database-url", pg_target()] if engine == "postgres" else []
     result = stack.manage("import_tenant", path, "--slug", new, *args)
     assert f"imported tenant '{new}'" in result.stdout
-    copy = Site(stack, new)
+    copy = PopulatedSite(stack, new)
     copy.tokens, copy.articles, copy.media = dict(site.tokens), site.articles, site.media
     for name in site.tokens:  # tokens are bound to their tenant: sign in again on the copy
         response = copy.login(name)
@@ -117,14 +119,14 @@ def test_imported_tenant_moves_with_its_media(stack, exported, pg_target):
     site, path, _ = exported
     new = f"{site.slug}-mv"
     stack.manage("import_tenant", path, "--slug", new)
-    copy = Site(stack, new)
+    copy = PopulatedSite(stack, new)
     copy.articles, copy.media = site.articles, site.media
     for name in site.tokens:
         copy.tokens[name] = copy.login(name).json()["user"]["token"]
     before = copy.snapshot()
     target = pg_target()
     stack.manage("move_tenant", new, "--to", target, "--yes", "--drop-source")
-    assert tenant_row(stack, new)["database"] == target and pg_database_exists(target)
+    assert stack.tenant_row(new)["database"] == target and pg_database_exists(target)
     time.sleep(1.0)
     assert copy.snapshot() == before
 
@@ -167,7 +169,7 @@ def test_archive_from_an_older_schema_is_loaded_then_migrated_forward(stack, exp
                 dst.addfile(member, io.BytesIO(data))
     new = f"{site.slug}-old"
     stack.manage("import_tenant", tmp_path / "old.tar.gz", "--slug", new)
-    copy = Site(stack, new)
+    copy = PopulatedSite(stack, new)
     copy.articles = site.articles
     for name in site.tokens:
         copy.tokens[name] = copy.login(name).json()["user"]["token"]
@@ -176,7 +178,7 @@ def test_archive_from_an_older_schema_is_loaded_then_migrated_forward(stack, exp
         {k: v for k, v in before.items() if not k.startswith("media/")}
     token = next(iter(copy.tokens.values()))
     assert copy.call("GET", "/api/media", token).json()["mediaCount"] == 0  # the new app's table exists, empty
-    upload = copy.call("POST", "/api/media", token, files={"file": ("p.png", png_bytes(), "image/png")})
+    upload = copy.upload(samples.png(), "p.png", "image/png", token=token)
     assert upload.status_code == 201, upload.text
     listed = stack.manage("list_tenants", "--format", "json").stdout
     assert next(t for t in json.loads(listed) if t["slug"] == new)["migrations"] == "current"

@@ -12,8 +12,7 @@ from tenants.context import tenant_context
 from tenants.models import Tenant
 from tenants.transfer import moving
 from tenants.transfer.moving import MoveError, move_prepare, move_run
-from tests.move.conftest import pg_database_exists
-from tests.stack import PG_SERVER
+from tests.support.stack import PG_SERVER, pg_database_exists
 
 LATE_WRITES = ["update", "insert", "delete", "delete_and_insert"]
 

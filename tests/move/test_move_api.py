@@ -9,7 +9,7 @@ import uuid
 import pytest
 import requests
 
-from tests.move.conftest import Site, tenant_row
+from tests.support.populated import PopulatedSite
 
 PASSWORD = "operator-pass-1"
 
@@ -39,7 +39,7 @@ def wait_done(stack, slug, auth, seconds=120):
 
 @pytest.mark.postgres
 def test_move_through_the_control_api_reports_progress_and_audits(stack, operator, pg_target):
-    site = Site(stack, stack.create_tenant()).populate(articles=2)
+    site = PopulatedSite(stack, stack.create_tenant()).populate(articles=2)
     before = site.snapshot()
     target = pg_target()
     response = control(stack, "POST", f"/api/tenants/{site.slug}/move", operator, json={"database_url": target})
@@ -50,7 +50,7 @@ def test_move_through_the_control_api_reports_progress_and_audits(stack, operato
     assert body["status"] == "done", body
     assert body["step"] == "writable" and body["progress"]["rows_copied"] > 0
     assert body["progress"]["read_only_seconds"] > 0 and "writable again" in body["progress"]["message"]
-    assert tenant_row(stack, site.slug)["database"] == target
+    assert stack.tenant_row(site.slug)["database"] == target
     time.sleep(1.0)
     assert site.snapshot() == before
 
@@ -65,7 +65,7 @@ def test_move_api_errors_are_4xx_json(stack, operator):
     cases = [
         ({"database_url": "mysql://nope/x"}, 422, "database_url"),
         ({}, 422, "database_url"),
-        ({"database_url": tenant_row(stack, slug)["database"]}, 409, "database_url"),
+        ({"database_url": stack.tenant_row(slug)["database"]}, 409, "database_url"),
     ]
     for body, code, field in cases:
         response = control(stack, "POST", f"/api/tenants/{slug}/move", operator, json=body)
@@ -78,7 +78,7 @@ def test_move_api_errors_are_4xx_json(stack, operator):
 
 
 def test_export_download_is_a_verified_archive(stack, operator):
-    site = Site(stack, stack.create_tenant()).populate(articles=1)
+    site = PopulatedSite(stack, stack.create_tenant()).populate(articles=1)
     response = control(stack, "GET", f"/api/tenants/{site.slug}/export?media=true", operator)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/gzip"
@@ -112,4 +112,4 @@ def test_admin_starts_a_move_and_shows_its_outcome(stack, operator, pg_target):
     assert wait_done(stack, slug, operator)["status"] == "done"
     page = session.get(stack.url(f"/admin/tenants/tenant/{tenant_id}/change/"), headers=host).text
     assert "done" in page and "writable again" in page and "Move to another database" in page
-    assert tenant_row(stack, slug)["database"] == target
+    assert stack.tenant_row(slug)["database"] == target

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.move.conftest import Hammer, Site, pg_database_exists, tenant_row
+from tests.support.populated import Hammer, PopulatedSite
 from tests.move.test_move_tenant import READ_PATHS, start_move, wait_for_pause
-from tests.stack import ROOT
+from tests.support.stack import ROOT, pg_database_exists
 
 pytestmark = pytest.mark.postgres
 BEFORE_SWITCH = ["read_only", "provision", "copy", "verify"]
@@ -24,9 +24,9 @@ def killed_at(stack, site, target, step):
 
 @pytest.mark.parametrize("step", BEFORE_SWITCH)
 def test_killed_before_switch_stays_on_source_and_recovers(stack, pg_target, step):
-    site = Site(stack, stack.create_tenant()).populate(articles=2)
+    site = PopulatedSite(stack, stack.create_tenant()).populate(articles=2)
     before = site.snapshot()
-    source = tenant_row(stack, site.slug)["database"]
+    source = stack.tenant_row(site.slug)["database"]
     target = pg_target()
     killed_at(stack, site, target, step)
     time.sleep(1.0)
@@ -37,22 +37,15 @@ def test_killed_before_switch_stays_on_source_and_recovers(stack, pg_target, ste
 
     result = stack.manage("move_tenant", "--recover")
     assert "recovered 1 interrupted move" in result.stdout
-    assert tenant_row(stack, site.slug)["database"] == source
+    assert stack.tenant_row(site.slug)["database"] == source
     assert not pg_database_exists(target)  # the orphan target is dropped
     time.sleep(1.0)
     assert site.snapshot() == before
     assert site.post_article(token, "after recovery").status_code == 201
 
 
-def test_killed_after_switch_stays_on_target_and_recovers(stack, pg_target):
-    site = Site(stack, stack.create_tenant()).populate(articles=2)
-    before = site.snapshot()
-    source = tenant_row(stack, site.slug)["database"]
-    target = pg_target()
-    killed_at(stack, site, target, "switch")
-
-    assert tenant_row(stack, site.slug)["database"] == target
-    stack.manage("move_tenant", "--recover", site.slug)
+def assert_recovered_on_target(stack, site, before, source, target):
+    """After the repair: the same content, writable again, on the target; the SQLite source is left whole."""
     time.sleep(1.0)
     assert site.snapshot() == before
     token = next(iter(site.tokens.values()))
@@ -61,22 +54,34 @@ def test_killed_after_switch_stays_on_target_and_recovers(stack, pg_target):
     assert source.startswith("sqlite:///") and stack.data_dir.joinpath(source[len("sqlite:///"):]).exists()
 
 
+def test_killed_after_switch_stays_on_target_and_recovers(stack, pg_target):
+    site = PopulatedSite(stack, stack.create_tenant()).populate(articles=2)
+    before = site.snapshot()
+    source = stack.tenant_row(site.slug)["database"]
+    target = pg_target()
+    killed_at(stack, site, target, "switch")
+
+    assert stack.tenant_row(site.slug)["database"] == target
+    stack.manage("move_tenant", "--recover", site.slug)
+    assert_recovered_on_target(stack, site, before, source, target)
+
+
 def test_next_move_recovers_an_interrupted_one_by_itself(stack, pg_target):
-    site = Site(stack, stack.create_tenant()).populate(articles=2)
+    site = PopulatedSite(stack, stack.create_tenant()).populate(articles=2)
     before = site.snapshot()
     first, second = pg_target(), pg_target()
     killed_at(stack, site, first, "copy")
 
     result = stack.manage("move_tenant", site.slug, "--to", second, "--yes")
     assert "rolled back" in result.stdout
-    assert tenant_row(stack, site.slug)["database"] == second
+    assert stack.tenant_row(site.slug)["database"] == second
     assert not pg_database_exists(first)
     time.sleep(1.0)
     assert site.snapshot() == before
 
 
 def test_a_second_concurrent_move_is_refused(stack, pg_target):
-    site = Site(stack, stack.create_tenant())
+    site = PopulatedSite(stack, stack.create_tenant())
     move = start_move(stack, site.slug, pg_target(), CONDUIT_MOVE_PAUSE_AT="provision", CONDUIT_MOVE_PAUSE_SECONDS="3")
     wait_for_pause(move, "provision")
     result = stack.manage("move_tenant", site.slug, "--to", pg_target(), "--yes", check=False)
@@ -97,9 +102,9 @@ def sqlite_path(url):
 
 @pytest.mark.parametrize("engine", ["postgres", "sqlite"])
 def test_killed_in_the_middle_of_the_copy_leaves_no_target_and_recovers(stack, pg_target, engine):
-    site = Site(stack, stack.create_tenant()).populate(articles=2)
+    site = PopulatedSite(stack, stack.create_tenant()).populate(articles=2)
     before = site.snapshot()
-    source = tenant_row(stack, site.slug)["database"]
+    source = stack.tenant_row(site.slug)["database"]
     target = pg_target() if engine == "postgres" else f"sqlite:///{stack.data_dir}/tenants/{site.slug}-mid.sqlite3"
     with Hammer(stack, site.slug, site.reads(READ_PATHS)) as hammer:
         move = subprocess.Popen([sys.executable, "-m", "tests.move.pausing_move", site.slug, "--to", target, "--yes"],
@@ -119,7 +124,7 @@ def test_killed_in_the_middle_of_the_copy_leaves_no_target_and_recovers(stack, p
     assert site.post_article(token, "while stuck").status_code == 503
     result = stack.manage("move_tenant", "--recover", site.slug)
     assert "recovered 1 interrupted move" in result.stdout and "rolled back" in result.stdout
-    assert tenant_row(stack, site.slug)["database"] == source
+    assert stack.tenant_row(site.slug)["database"] == source
     if engine == "postgres":
         assert not pg_database_exists(target)  # the half-filled target is dropped
     else:
@@ -132,9 +137,9 @@ def test_killed_in_the_middle_of_the_copy_leaves_no_target_and_recovers(stack, p
 def test_killed_after_the_switch_with_drop_source_stays_on_target_and_keeps_the_source(stack, pg_target):
     """Killed between the switch and the drop: the tenant is on the target, and the source is left whole for the
     operator (a repair never drops a database)."""
-    site = Site(stack, stack.create_tenant()).populate(articles=2)
+    site = PopulatedSite(stack, stack.create_tenant()).populate(articles=2)
     before = site.snapshot()
-    source, target = tenant_row(stack, site.slug)["database"], pg_target()
+    source, target = stack.tenant_row(site.slug)["database"], pg_target()
     with Hammer(stack, site.slug, site.reads(READ_PATHS)) as hammer:
         move = start_move(stack, site.slug, target, "--drop-source", CONDUIT_MOVE_PAUSE_AT="switch")
         wait_for_pause(move, "switch")
@@ -143,12 +148,7 @@ def test_killed_after_the_switch_with_drop_source_stays_on_target_and_keeps_the_
         time.sleep(1.0)  # readers follow the switch
     hammer.assert_every_read_matched()
 
-    assert tenant_row(stack, site.slug)["database"] == target
+    assert stack.tenant_row(site.slug)["database"] == target
     result = stack.manage("move_tenant", "--recover", site.slug)
     assert "finished after the switch" in result.stdout
-    time.sleep(1.0)
-    assert site.snapshot() == before
-    token = next(iter(site.tokens.values()))
-    assert site.post_article(token, "after recovery").status_code == 201
-    assert pg_database_exists(target)
-    assert source.startswith("sqlite:///") and stack.data_dir.joinpath(source[len("sqlite:///"):]).exists()
+    assert_recovered_on_target(stack, site, before, source, target)

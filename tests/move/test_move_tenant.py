@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from tests.move.conftest import Hammer, Site, pg_database_exists, tenant_row
-from tests.stack import ROOT
+from tests.support.populated import Hammer, PopulatedSite
+from tests.support.stack import ROOT, pg_database_exists
 
 pytestmark = pytest.mark.postgres  # every move here has a PostgreSQL source or target
 
@@ -28,7 +28,7 @@ def wait_for_pause(process, step):
 
 
 def test_move_sqlite_to_postgres_and_back_keeps_every_response(stack, pg_target):
-    site = Site(stack, stack.create_tenant()).populate()
+    site = PopulatedSite(stack, stack.create_tenant()).populate()
     before = site.snapshot()
     alice = next(t for n, t in site.tokens.items() if n.startswith("alice"))
     target = pg_target()
@@ -46,10 +46,10 @@ def test_move_sqlite_to_postgres_and_back_keeps_every_response(stack, pg_target)
     hammer.assert_every_read_matched()
     for step in ("[1/6]", "[2/6]", "[3/6]", "[4/6]", "[5/6]", "[6/6]"):
         assert step in output
-    assert tenant_row(stack, site.slug)["database"] == target
+    assert stack.tenant_row(site.slug)["database"] == target
     time.sleep(1.0)  # every gunicorn worker picks up the switch
     assert site.snapshot() == before
-    assert all(a["title"] != "written during the move" for a in site.get("/api/articles?limit=100")["articles"])
+    assert all(a["title"] != "written during the move" for a in site.read("/api/articles?limit=100")["articles"])
 
     written = site.post_article(alice, "written on postgres")  # writable again; ids continue after the copied ones
     assert written.status_code == 201, written.text
@@ -61,7 +61,7 @@ def test_move_sqlite_to_postgres_and_back_keeps_every_response(stack, pg_target)
     with Hammer(stack, site.slug, site.reads(READ_PATHS)) as hammer:
         stack.manage("move_tenant", site.slug, "--to", f"sqlite:///{back}", "--yes", "--drop-source")
     hammer.assert_every_read_matched()
-    assert tenant_row(stack, site.slug)["database"] == f"sqlite:///{back}"
+    assert stack.tenant_row(site.slug)["database"] == f"sqlite:///{back}"
     assert not pg_database_exists(target)
     time.sleep(1.0)
     assert site.snapshot() == before
@@ -71,11 +71,11 @@ def test_move_sqlite_to_postgres_and_back_keeps_every_response(stack, pg_target)
 def test_move_refuses_bad_targets_and_leaves_the_tenant_alone(stack, pg_target):
     slug = stack.create_tenant()
     other = stack.create_tenant()
-    source = tenant_row(stack, slug)["database"]
+    source = stack.tenant_row(slug)["database"]
     cases = {
         "mysql://x@localhost/db": "unsupported tenant database URL",
         source: "already lives in",
-        tenant_row(stack, other)["database"]: "database of another tenant",
+        stack.tenant_row(other)["database"]: "database of another tenant",
         "postgres://postgres@127.0.0.1:1/nowhere": "cannot reach database server",
     }
     for url, message in cases.items():
@@ -84,8 +84,8 @@ def test_move_refuses_bad_targets_and_leaves_the_tenant_alone(stack, pg_target):
         assert message in result.stderr and "Traceback" not in result.stderr, result.stderr
     result = stack.manage("move_tenant", "nosuchtenant", "--to", pg_target(), "--yes", check=False)
     assert "unknown tenant" in result.stderr
-    assert tenant_row(stack, slug)["database"] == source
-    assert Site(stack, slug).register("stillwritable")
+    assert stack.tenant_row(slug)["database"] == source
+    assert PopulatedSite(stack, slug).register("stillwritable")
 
 
 def test_move_refuses_a_target_that_exists(stack, pg_target):
@@ -94,12 +94,12 @@ def test_move_refuses_a_target_that_exists(stack, pg_target):
     first = stack.create_tenant(None, "--database-url", target)
     result = stack.manage("move_tenant", slug, "--to", target, "--yes", check=False)
     assert result.returncode == 1 and "another tenant" in result.stderr
-    assert tenant_row(stack, first)["database"] == target and pg_database_exists(target)
+    assert stack.tenant_row(first)["database"] == target and pg_database_exists(target)
 
 
 def test_writes_during_move_are_refused_not_lost(stack, pg_target):
-    site = Site(stack, stack.create_tenant())
-    token = site.register("writer")
+    site = PopulatedSite(stack, stack.create_tenant())
+    token = site.register("writer")["token"]
     move = start_move(stack, site.slug, pg_target(), CONDUIT_MOVE_PAUSE_AT="read_only", CONDUIT_MOVE_PAUSE_SECONDS="1")
     wait_for_pause(move, "read_only")
     statuses = [site.post_article(token, f"during {i}").status_code for i in range(5)]
@@ -108,7 +108,7 @@ def test_writes_during_move_are_refused_not_lost(stack, pg_target):
     time.sleep(1.0)
     kept = site.post_article(token, "after")
     assert kept.status_code == 201
-    titles = [a["title"] for a in site.get("/api/articles?limit=100")["articles"]]
+    titles = [a["title"] for a in site.read("/api/articles?limit=100")["articles"]]
     assert titles == ["after"]
 
 
@@ -120,7 +120,7 @@ def search_slugs(site, query):
 
 
 def test_search_and_the_event_pipeline_keep_working_after_a_move(stack, pg_target):
-    site = Site(stack, stack.create_tenant()).populate(articles=3)
+    site = PopulatedSite(stack, stack.create_tenant()).populate(articles=3)
     stack.manage("run_worker", "--once")
     indexed = search_slugs(site, "Article")
     assert indexed == sorted(site.articles)
@@ -139,13 +139,13 @@ def test_search_and_the_event_pipeline_keep_working_after_a_move(stack, pg_targe
 
 
 def test_postgres_to_another_postgres_database_with_a_postgres_control_plane(pg_stack, pg_target):
-    site = Site(pg_stack, pg_stack.create_tenant()).populate(articles=3)
+    site = PopulatedSite(pg_stack, pg_stack.create_tenant()).populate(articles=3)
     before = site.snapshot()
-    source, target = tenant_row(pg_stack, site.slug)["database"], pg_target()
+    source, target = pg_stack.tenant_row(site.slug)["database"], pg_target()
     with Hammer(pg_stack, site.slug, site.reads(READ_PATHS)) as hammer:
         pg_stack.manage("move_tenant", site.slug, "--to", target, "--yes", "--drop-source")
     hammer.assert_every_read_matched()
-    assert tenant_row(pg_stack, site.slug)["database"] == target
+    assert pg_stack.tenant_row(site.slug)["database"] == target
     assert not pg_database_exists(source) and pg_database_exists(target)
     time.sleep(1.0)
     assert site.snapshot() == before

@@ -11,10 +11,10 @@ import time
 
 import pytest
 
-from tests.api.conftest import Site, assert_error
-from tests.stack import Stack
+from tests.support.client import Site, assert_error
+from tests.support.stack import Stack
 from tests.search.fake_es import FakeElasticsearch
-from tests.stack import ROOT
+from tests.support.stack import ROOT
 
 pytestmark = pytest.mark.slow
 

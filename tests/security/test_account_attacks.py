@@ -2,7 +2,7 @@
 import pytest
 from django.db import IntegrityError
 
-from tests.api.conftest import PASSWORD, assert_error, name, site  # noqa: F401 (site: SQLite and PostgreSQL tenants)
+from tests.support.client import PASSWORD, assert_error, name
 
 
 def fullwidth(text):

@@ -13,8 +13,8 @@ import uuid
 
 import pytest
 
-from tests.move.conftest import Site, pg_database_exists
-from tests.stack import PG_SERVER, ROOT
+from tests.support.populated import PopulatedSite
+from tests.support.stack import PG_SERVER, ROOT, pg_database_exists
 
 ENGINES = ["sqlite", "postgres"]
 TAGS = "data/content_tag.jsonl"
@@ -22,7 +22,7 @@ TAGS = "data/content_tag.jsonl"
 
 @pytest.fixture(scope="module")
 def exported(stack, tmp_path_factory):
-    site = Site(stack, stack.create_tenant()).populate(articles=2)
+    site = PopulatedSite(stack, stack.create_tenant()).populate(articles=2)
     path = tmp_path_factory.mktemp("attacks") / f"{site.slug}.tar.gz"
     stack.manage("export_tenant", site.slug, path, "--media")
     return site, path

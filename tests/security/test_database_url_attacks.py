@@ -12,8 +12,8 @@ from django.test import Client
 
 from accounts.models import User
 from tenants.models import AuditLog, Tenant, TenantMove
-from tests.conftest import unique
-from tests.stack import PG_SERVER
+from tests.support.stack import unique
+from tests.support.stack import PG_SERVER
 
 SECRET = "s3cr%40t"  # "s3cr@t", URL-encoded
 

@@ -3,9 +3,9 @@ import time
 
 import pytest
 
-from tests.api.conftest import Site, site  # noqa: F401 (site: a SQLite and a PostgreSQL tenant)
+from tests.support.client import Site
 from tests.security.operators import OPERATOR_PASSWORD, admin_login, create_operator
-from tests.stack import Stack
+from tests.support.stack import Stack
 
 METRICS_TOKEN = "scrape-token-0123456789"
 

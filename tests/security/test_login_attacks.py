@@ -6,9 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.api.conftest import PASSWORD, assert_error, site  # noqa: F401 (site: a SQLite and a PostgreSQL tenant)
+from tests.support.client import PASSWORD, assert_error
 from tests.security.operators import OPERATOR_PASSWORD, admin_login, basic, create_operator
-from tests.stack import Stack, free_port
+from tests.support.stack import Stack, free_port
 
 LIMIT = 5  # CONDUIT_LOGIN_RATE of the throttled stacks below
 

@@ -16,10 +16,9 @@ import pytest
 import requests
 
 from tests.media import samples
-from tests.media.conftest import Client, media_stack, moto_endpoint, s3_stack  # noqa: F401 (fixtures)
-from tests.stack import PG_SERVER
+from tests.support.client import Site
+from tests.support.stack import PG_SERVER
 
-PASSWORD = "a-long-password-1"
 ENGINES = ["sqlite", "postgres"]
 STORAGES = ["local", "s3"]
 
@@ -77,8 +76,7 @@ def fetch(stack, slug, media_id):
 
 
 def login(stack, slug, username):
-    r = stack.tenant(slug, "POST", "/api/users/login",
-                     json={"user": {"email": f"{username}@example.org", "password": PASSWORD}})
+    r = Site(stack, slug).login(username)
     assert r.status_code == 200, r.text
     return {"Authorization": f"Token {r.json()['user']['token']}"}
 
@@ -86,7 +84,7 @@ def login(stack, slug, username):
 def upload(stack, slug, username):
     """A registered user's upload of a file unique to this test; returns (media id, bytes)."""
     data = samples.png(pad=64 + uuid.uuid4().int % 512)
-    r = Client(stack, slug, username).upload(data, name="p.png", content_type="image/png")
+    r = Site(stack, slug).user(username).upload(data, name="p.png", content_type="image/png")
     assert r.status_code == 201, r.text
     return r.json()["media"]["id"], data
 

@@ -1,7 +1,7 @@
 """Attacks with hostile request bodies: JSON nested deep enough to exhaust the parser's recursion."""
 import pytest
 
-from tests.api.conftest import assert_error, site  # noqa: F401 (site: a SQLite and a PostgreSQL tenant)
+from tests.support.client import assert_error
 from tests.security.operators import OPERATOR_PASSWORD, basic, create_operator
 
 JSON = {"Content-Type": "application/json"}

@@ -1,4 +1,6 @@
-"""A real Conduit stack for end-to-end tests: its own data dir, manage.py in subprocesses, gunicorn on a free port."""
+"""A real Conduit stack for end-to-end tests and benchmarks: its own data dir, manage.py in subprocesses, gunicorn
+on a free port; and the local PostgreSQL server's test databases."""
+import json
 import os
 import signal
 import socket
@@ -10,8 +12,13 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PG_SERVER = os.environ.get("CONDUIT_TEST_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def unique(prefix="t", size=10):
+    """A name no other test uses: `prefix` and `size` hex digits."""
+    return f"{prefix}{uuid.uuid4().hex[:size]}"
 
 
 def free_port():
@@ -109,9 +116,13 @@ class Stack:
         return self.request(method, path, host=f"{slug}.localhost", **kwargs)
 
     def create_tenant(self, slug=None, *args):
-        slug = slug or f"t{uuid.uuid4().hex[:10]}"
+        slug = slug or unique()
         self.manage("create_tenant", slug, *args)
         return slug
+
+    def tenant_row(self, slug):
+        """The tenant's registry entry, read by a manage.py subprocess (the stack's own control database)."""
+        return next(t for t in json.loads(self.manage("list_tenants", "--format", "json").stdout) if t["slug"] == slug)
 
 
 def pg_url(prefix):
@@ -135,3 +146,11 @@ def pg_drop_databases(prefix):
         names = [r[0] for r in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"])]
         for name in names:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def pg_database_exists(url):
+    name = url.rsplit("/", 1)[1]
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from accounts.models import User
-from tests.conftest import unique
+from tests.support.stack import unique
 from tenants.models import AuditLog, Domain, Tenant
 
 HOST = {"HTTP_HOST": "localhost:8000"}

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 
-from tests.stack import Stack
+from tests.support.stack import Stack
 
 
 @pytest.fixture(scope="module")

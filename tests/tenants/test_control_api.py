@@ -4,7 +4,7 @@ from django.test import Client
 
 from accounts.models import User
 from tenants.models import AuditLog, Tenant
-from tests.conftest import unique
+from tests.support.stack import unique
 
 
 @pytest.fixture

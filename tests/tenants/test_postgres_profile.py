@@ -4,7 +4,7 @@ import time
 import psycopg
 import pytest
 
-from tests.stack import PG_SERVER
+from tests.support.stack import PG_SERVER
 
 pytestmark = pytest.mark.postgres
 

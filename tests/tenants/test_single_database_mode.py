@@ -1,7 +1,7 @@
 """CONDUIT_ROUTING_ENABLED=false: one site served from the control database (the benchmark baseline)."""
 import pytest
 
-from tests.stack import Stack
+from tests.support.stack import Stack
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from tenants import provisioning
 from tenants.models import AuditLog, Domain, Tenant
 from tenants.services import TenantError, tenant_delete, tenant_resume, tenant_suspend
 from tenants.context import tenant_context
-from tests.conftest import unique
+from tests.support.stack import unique
 
 
 def db_path(tenant):
