@@ -18,13 +18,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import requests
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, free_port  # noqa: E402
+import _common  # noqa: E402,F401 (the project on sys.path)
+from tests.support.stack import Stack  # noqa: E402
+
 SITE = "b00005"
 
 SEED = r"""
@@ -65,53 +64,20 @@ for i in range({count}):
 """
 
 
-class Server:
-    """A data directory, its manage.py and a gunicorn serving it."""
+def cpu_seconds(stack):
+    """User + system CPU time used so far by the stack's gunicorn workers (children of the master)."""
+    pid = stack.process.pid
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    total = 0
+    for child in children:
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
 
-    def __init__(self, data_dir, **env):
-        self.data_dir = Path(data_dir)
-        self.env = {**os.environ, "CONDUIT_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "conduit.settings",
-                    "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1",
-                    **{k: str(v) for k, v in env.items()}}
-        self.process = None
 
-    def manage(self, *args):
-        result = subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=self.env, cwd=ROOT,
-                                capture_output=True, text=True)
-        if result.returncode:
-            raise SystemExit(f"manage.py {args[0]} failed:\n{result.stdout}\n{result.stderr}")
-        return result.stdout
-
-    def start(self):
-        self.port = free_port()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "conduit.wsgi:application", "-c", str(ROOT / "deploy/gunicorn.conf.py"),
-             "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--no-control-socket"],
-            env=self.env, cwd=ROOT, stdout=open(self.data_dir / "gunicorn.log", "w"), stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                requests.get(f"http://127.0.0.1:{self.port}/api/tags", timeout=5)
-                return self
-            except requests.RequestException:
-                time.sleep(0.2)
-        raise SystemExit("gunicorn did not start")
-
-    def cpu_seconds(self):
-        """User + system CPU time used so far by the gunicorn workers (children of the master)."""
-        pid = self.process.pid
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        total = 0
-        for child in children:
-            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-        return total / os.sysconf("SC_CLK_TCK")
-
-    def stop(self):
-        if self.process:
-            self.process.terminate()
-            self.process.wait(20)
+def bench_stack(data_dir, **env):
+    """The tests' Stack (manage.py, gunicorn) on `data_dir`, logging as a production server would."""
+    return Stack(data_dir, AUTH_LOG_LEVEL="WARNING", **env)
 
 
 def wrk(port, host, path, seconds, connections):
@@ -128,9 +94,9 @@ def wrk(port, host, path, seconds, connections):
 
 def measure(server, host, path, seconds, connections):
     """Requests/s, and requests per CPU-second of the server's workers (steady even when other load shares the CPUs)."""
-    before = server.cpu_seconds()
+    before = cpu_seconds(server)
     rate, count = wrk(server.port, host, path, seconds, connections)
-    return rate, count / max(server.cpu_seconds() - before, 1e-9)
+    return rate, count / max(cpu_seconds(server) - before, 1e-9)
 
 
 def main():
@@ -144,22 +110,24 @@ def main():
         raise SystemExit("wrk is needed: apt-get install wrk")
 
     base = Path(tempfile.mkdtemp(prefix="bench-api-"))
-    multi = Server(base / "multi")
-    single = Server(base / "single", CONDUIT_ROUTING_ENABLED="false")
-    servers = []
+    (base / "multi").mkdir()
+    (base / "single").mkdir()
+    multi = bench_stack(base / "multi")
+    single = bench_stack(base / "single", CONDUIT_ROUTING_ENABLED="false")
     try:
         print(f"provisioning {args.tenants} tenants ...", file=sys.stderr, flush=True)
         multi.manage("migrate", "--noinput", "-v0")
-        multi.manage("shell", "-c", PROVISION.format(count=args.tenants))
+        multi.manage("shell", "-c", PROVISION.format(count=args.tenants), timeout=None)
         multi.manage("tenant_command", SITE, "shell", "-c", SEED)
         single.manage("migrate", "--noinput", "-v0")
         single.manage("shell", "-c", SEED)
-        servers = [multi.start(), single.start()]
+        multi.start()
+        single.start()
         targets = {"multi": (multi, f"{SITE}.localhost"), "single": (single, "localhost")}
         paths = ["/api/articles?limit=20", "/api/articles/article-25", "/api/tags"]
         for name, (server, host) in targets.items():  # same answers from both, and warm both
             for path in paths:
-                response = requests.get(f"http://127.0.0.1:{server.port}{path}", headers={"Host": host}, timeout=10)
+                response = server.request("GET", path, host=host)
                 assert response.status_code == 200, (name, path, response.text)
             wrk(server.port, host, paths[0], 2, args.connections)
         results = {(path, name): [] for path in paths for name in targets}
@@ -176,7 +144,7 @@ def main():
             me, se = (statistics.median(r[1] for r in results[path, n]) for n in ("multi", "single"))
             print(f"{path:<26}{m:>12.0f}{s:>13.0f}{m / s:>7.2f}{me:>17.0f}{se:>18.0f}{me / se:>7.2f}")
     finally:
-        for server in servers:
+        for server in (multi, single):
             server.stop()
         shutil.rmtree(base, ignore_errors=True)
 
