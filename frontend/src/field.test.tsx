@@ -1,6 +1,7 @@
 import { render } from 'preact';
+import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Field, UploadButton } from './field';
+import { Field, UploadButton, useSubmit } from './field';
 
 const root = document.body.appendChild(document.createElement('div'));
 afterEach(() => render(null, root));
@@ -46,5 +47,30 @@ describe('UploadButton', () => {
     expect(label.querySelector('i.ion-image')?.getAttribute('aria-hidden')).toBe('true');
     const input = label.querySelector('input[type="file"].visually-hidden') as HTMLInputElement;
     expect([input.accept, input.getAttribute('aria-label'), input.disabled]).toEqual(['image/png,image/jpeg,image/gif,image/webp', 'Upload an image', false]);
+  });
+});
+
+describe('useSubmit', () => {
+  it('runs one action at a time, and shows a failure and enables the form again', async () => {
+    let state!: ReturnType<typeof useSubmit>;
+    function Probe() {
+      state = useSubmit();
+      return <p>{state.busy ? 'busy' : state.errors.join('|')}</p>;
+    }
+    render(<Probe />, root);
+    let fail!: (e: unknown) => void;
+    const calls: number[] = [];
+    let running!: Promise<void>;
+    await act(() => {
+      running = state.run(() => new Promise((_, reject) => ((fail = reject), calls.push(1))));
+    });
+    expect(root.textContent).toBe('busy');
+    await act(() => state.run(async () => calls.push(2)));
+    expect(calls).toEqual([1]);
+    await act(async () => {
+      fail({ kind: 'http', status: 422, errors: { title: ["can't be blank"] } });
+      await running;
+    });
+    expect([state.busy, root.textContent]).toEqual([false, "title can't be blank"]);
   });
 });

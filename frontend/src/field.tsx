@@ -22,6 +22,27 @@ type FieldProps = {
   children?: ComponentChildren;
 };
 
+/**
+ * A form's submit state. `run(action)` does nothing while an action runs, clears the errors, and if the action
+ * fails shows its messages and enables the form again (a successful action navigates away).
+ */
+export function useSubmit() {
+  const [errors, setErrors] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const run = async (action: () => Promise<unknown>) => {
+    if (busy) return;
+    setBusy(true);
+    setErrors([]);
+    try {
+      await action();
+    } catch (err) {
+      setErrors(errorMessages(err));
+      setBusy(false);
+    }
+  };
+  return { errors, setErrors, busy, run };
+}
+
 /** One form field of the RealWorld templates: fieldset.form-group around an input.form-control or a textarea. */
 export function Field({ name, placeholder, label, value, onValue, type = 'text', rows, large, autocomplete, onKeyDown, inputRef, children }: FieldProps) {
   const cls = large ? 'form-control form-control-lg' : 'form-control';

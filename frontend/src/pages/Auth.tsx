@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { api, errorMessages } from '../api';
+import { api } from '../api';
 import { signIn } from '../auth';
 import { ErrorList } from '../components';
-import { Field } from '../field';
+import { Field, useSubmit } from '../field';
 import { useTitle } from '../hooks';
 import { navigate } from '../router';
 
@@ -12,10 +12,9 @@ export function AuthPage({ mode }: { mode: 'login' | 'register' }) {
   const [username, setUsername] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, run } = useSubmit();
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
     if (busy) return;
     const missing: string[] = [];
@@ -23,19 +22,14 @@ export function AuthPage({ mode }: { mode: 'login' | 'register' }) {
     if (!email.trim()) missing.push("email can't be blank");
     if (!password) missing.push("password can't be blank");
     if (missing.length) return setErrors(missing);
-    setBusy(true);
-    setErrors([]);
-    try {
+    run(async () => {
       const { user } = register
         ? await api.register(username.trim(), email.trim(), password)
         : await api.login(email.trim(), password);
       if (!user || !user.token) throw new Error('no user');
       signIn(user);
       navigate('/');
-    } catch (err) {
-      setErrors(errorMessages(err));
-      setBusy(false);
-    }
+    });
   };
 
   return (

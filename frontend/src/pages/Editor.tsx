@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Article, User, api, errorMessages } from '../api';
 import { ErrorList } from '../components';
-import { Field, UploadButton } from '../field';
+import { Field, UploadButton, useSubmit } from '../field';
 import { useTitle } from '../hooks';
 import { navigate } from '../router';
 import { addTag, imageMarkdown, insertAt } from '../util';
@@ -15,8 +15,7 @@ export function Editor({ slug, user }: { slug?: string; user: User }) {
   const [body, setBody] = useState('');
   const [tagInput, setTagInput] = useState('');
   const [tags, setTags] = useState<string[]>([]);
-  const [errors, setErrors] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, run } = useSubmit();
   const bodyRef = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
@@ -48,7 +47,7 @@ export function Editor({ slug, user }: { slug?: string; user: User }) {
     };
   }, [slug]);
 
-  const save = async (status: 'published' | 'draft') => {
+  const save = (status: 'published' | 'draft') => {
     if (busy) return;
     const allTags = addTag(tags, tagInput);
     if (allTags !== tags) {
@@ -56,16 +55,11 @@ export function Editor({ slug, user }: { slug?: string; user: User }) {
       setTagInput('');
     }
     const article = { title, description, body, tagList: allTags, status };
-    setBusy(true);
-    setErrors([]);
-    try {
+    run(async () => {
       const { article: saved } = slug ? await api.updateArticle(slug, article) : await api.createArticle(article);
       if (!saved || !saved.slug) throw new Error('bad answer');
       navigate(`/article/${encodeURIComponent(saved.slug)}`);
-    } catch (err) {
-      setErrors(errorMessages(err));
-      setBusy(false);
-    }
+    });
   };
 
   const onTagKey = (e: KeyboardEvent) => {

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { User, api, errorMessages } from '../api';
+import { User, api } from '../api';
 import { signOut, updateUser } from '../auth';
 import { Avatar, ErrorList } from '../components';
-import { Field, UploadButton } from '../field';
+import { Field, UploadButton, useSubmit } from '../field';
 import { useTitle } from '../hooks';
 import { navigate } from '../router';
 
@@ -13,25 +13,18 @@ export function Settings({ user }: { user: User }) {
   const [bio, setBio] = useState(user.bio || '');
   const [email, setEmail] = useState(user.email);
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, busy, run } = useSubmit();
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setErrors([]);
     const changes: Record<string, string | null> = { image: image.trim() || null, username: username.trim(), bio, email: email.trim() };
     if (password) changes.password = password;
-    try {
+    run(async () => {
       const { user: next } = await api.updateUser(changes);
       if (!next || typeof next.username !== 'string') throw new Error('bad answer');
       updateUser(next);
       navigate(`/profile/${encodeURIComponent(next.username)}`);
-    } catch (err) {
-      setErrors(errorMessages(err));
-      setBusy(false);
-    }
+    });
   };
 
   const logout = () => {
