@@ -12,24 +12,19 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, free_port, setup_django  # noqa: E402
+from _common import setup_django  # noqa: E402
+from tests.support.stack import Stack  # noqa: E402
 
 
-def env_for(data_dir, **extra):
-    return {**os.environ, "CONDUIT_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "conduit.settings",
-            "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT), **{k: str(v) for k, v in extra.items()}}
-
-
-def manage(data_dir, *args, **extra):
-    return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env_for(data_dir, **extra),
-                          cwd=ROOT, capture_output=True, text=True, check=True)
+def stack(data_dir, **env):
+    """The tests' Stack (manage.py, gunicorn) on `data_dir`, logging as a production server would."""
+    return Stack(data_dir, AUTH_LOG_LEVEL="WARNING", **env)
 
 
 def bench_clone_vs_scratch(runs=5):
@@ -94,54 +89,34 @@ def bench_provision_many(count):
 
 def bench_noop_migrate(data_dir):
     started = time.perf_counter()
-    result = manage(data_dir, "migrate_tenants")
+    result = stack(data_dir).manage("migrate_tenants", timeout=None)
     elapsed = time.perf_counter() - started
     assert "0 to migrate" in result.stderr, result.stderr
     return elapsed
 
 
-class Server:
-    def __init__(self, data_dir, port, **env):
-        self.data_dir, self.port = data_dir, port
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "conduit.wsgi:application", "-c", str(ROOT / "deploy/gunicorn.conf.py"),
-             "--bind", f"127.0.0.1:{port}", "--workers", "1", "--no-control-socket"],
-            env=env_for(data_dir, **env), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        import requests
+def served(data_dir, **env):
+    """gunicorn with one worker on `data_dir`."""
+    return stack(data_dir, **env).start(workers=1)
 
-        self.session = requests.Session()
-        for _ in range(300):
-            try:
-                self.session.get(f"http://127.0.0.1:{port}/api/health", timeout=5)
-                break
-            except requests.RequestException:
-                time.sleep(0.1)
 
-    def get(self, host, path):
-        return self.session.get(f"http://127.0.0.1:{self.port}{path}", headers={"Host": host}, timeout=10)
-
-    def worker_pid(self):
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
-        return int(children[0])
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(20)
+def worker_pid(server):
+    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text().split()
+    return int(children[0])
 
 
 def registry_with(data_dir, registered):
     """A data dir whose registry holds `registered` tenants; one of them (`probe`) has a real database."""
-    manage(data_dir, "migrate", "--noinput", "-v0")
-    manage(data_dir, "create_tenant", "probe")
+    manager = stack(data_dir)
+    manager.manage("migrate", "--noinput", "-v0")
+    manager.manage("create_tenant", "probe")
     if registered > 1:
         code = (
             "from tenants.models import Tenant;"
             f"Tenant.objects.bulk_create([Tenant(slug=f'r{{i:05d}}', database_url=f'sqlite:////nonexistent/r{{i}}.sqlite3')"
             f" for i in range({registered - 1})], batch_size=2000)"
         )
-        subprocess.run([sys.executable, str(ROOT / "manage.py"), "shell", "-c", code], env=env_for(data_dir),
-                       cwd=ROOT, check=True)
+        manager.manage("shell", "-c", code, timeout=None)
 
 
 def bench_registry_size(small, large, rounds=8, per_round=250):
@@ -150,20 +125,21 @@ def bench_registry_size(small, large, rounds=8, per_round=250):
     for size, d in dirs.items():
         d.mkdir()
         registry_with(d, size)
-    servers = {size: Server(d, free_port()) for size, d in dirs.items()}
-    path = "/api/tags"
-    if servers[small].get("probe.localhost", path).status_code == 404:
-        path = "/api/health"
+    servers = {}
     latencies = {small: [], large: []}
     try:
+        servers = {size: served(d) for size, d in dirs.items()}
+        path = "/api/tags"
+        if servers[small].request("GET", path, host="probe.localhost").status_code == 404:
+            path = "/api/health"
         for server in servers.values():
             for _ in range(50):  # warm up
-                server.get("probe.localhost", path)
+                server.request("GET", path, host="probe.localhost")
         for _ in range(rounds):
             for size, server in servers.items():
                 for _ in range(per_round):
                     started = time.perf_counter()
-                    response = server.get("probe.localhost", path)
+                    response = server.request("GET", path, host="probe.localhost")
                     latencies[size].append(time.perf_counter() - started)
                     assert response.status_code == 200, response.text
     finally:
@@ -174,12 +150,12 @@ def bench_registry_size(small, large, rounds=8, per_round=250):
 
 
 def bench_open_files(data_dir, touch, cap):
-    server = Server(data_dir, free_port(), CONDUIT_MAX_TENANT_CONNECTIONS=cap)
+    server = stack(data_dir, CONDUIT_MAX_TENANT_CONNECTIONS=cap)
     try:
-        pid = server.worker_pid()
+        pid = worker_pid(server.start(workers=1))
         before = len(os.listdir(f"/proc/{pid}/fd"))
         for i in range(touch):
-            response = server.get(f"b{i:05d}.localhost", "/api/health")
+            response = server.request("GET", "/api/health", host=f"b{i:05d}.localhost")
             assert response.status_code == 200, response.text
         after = len(os.listdir(f"/proc/{pid}/fd"))
     finally:
