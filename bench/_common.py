@@ -1,6 +1,5 @@
 """Shared by the benchmarks: the project on sys.path, an in-process Django on a private data dir, free ports."""
 import os
-import socket
 import sys
 import tempfile
 from pathlib import Path
@@ -9,6 +8,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from tests.support.stack import free_port  # noqa: E402,F401 (one copy, the tests')
 
 
 def setup_django(data_dir, migrate=True, **env):
@@ -26,9 +27,3 @@ def setup_django(data_dir, migrate=True, **env):
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
