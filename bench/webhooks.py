@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/webhooks.py [--tenants 20] [--rate 20] [--duration 20] [--failing-every 5]
                                        [--postgres] [--handler search.indexing.indexer]
+                                       [--order healthy,failing]
 
 One stack (gunicorn + run_worker, the `db` bus, the real search indexer unless --handler names another), N tenants,
 each with an owner and one webhook endpoint (article.published) on a receiver in this process (a
@@ -139,6 +140,7 @@ def main():
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--failing-every", type=int, default=5)
     parser.add_argument("--postgres", action="store_true", help="tenant databases on the local PostgreSQL")
+    parser.add_argument("--order", default="healthy,failing", help="the phases, in order (e.g. failing,healthy)")
     parser.add_argument("--handler", default="search.indexing.indexer", help="CONDUIT_EVENT_HANDLER of the worker")
     args = parser.parse_args()
 
@@ -164,16 +166,18 @@ def main():
         failing = [s for i, s in enumerate(sites) if args.failing_every and i % args.failing_every == 0]
         healthy = {s.slug for s in sites if s not in failing}
         run_phase("warm-up", sites, receiver, args.rate, 3.0, healthy)  # first imports, connections, index writers
-        results = [run_phase("healthy", sites, receiver, args.rate, args.duration, healthy)]
         for n, site in enumerate(failing):
             receiver.behaviour[f"/fail/{site.slug}"] = (Behaviour(always=500) if n % 2 == 0
                                                         else Behaviour(always=503, delay=3.0))
-            site.point_to(f"/fail/{site.slug}", receiver)
-        results.append(run_phase("failing", sites, receiver, args.rate, args.duration, healthy))
+        results = []
+        for phase in args.order.split(","):
+            for site in failing:
+                site.point_to(f"/{'fail' if phase == 'failing' else 'ok'}/{site.slug}", receiver)
+            results.append(run_phase(phase, sites, receiver, args.rate, args.duration, healthy))
         failed_calls = sum(1 for r in receiver.received if r.path.startswith("/fail/"))
         report = {"tenants": args.tenants, "rate_per_s": args.rate, "duration_s": args.duration,
                   "failing_endpoints": len(failing), "failing_calls_received": failed_calls,
-                  "handler": args.handler, "tenant_db": "postgres" if args.postgres else "sqlite",
+                  "handler": args.handler, "order": args.order, "tenant_db": "postgres" if args.postgres else "sqlite",
                   "results": results}
         print(json.dumps(report, indent=2))
     finally:

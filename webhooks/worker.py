@@ -89,7 +89,8 @@ class Sender:
     # --- in the calling thread (DB) ---
 
     def dispatch(self, tenant: TenantInfo) -> int:
-        """Claim and submit the due deliveries of `tenant` (in its context), within this process' free slots."""
+        """Claim and submit the due deliveries of `tenant` (in its context), within this process' free slots;
+        returns how many went to the pool."""
         threads, per_endpoint = conduit_settings.WEBHOOK_THREADS, conduit_settings.WEBHOOK_ENDPOINT_CONCURRENCY
         with self._lock:
             free = threads * 2 - sum(self._inflight.values())
@@ -99,6 +100,7 @@ class Sender:
             return 0
         lease = conduit_settings.WEBHOOK_TIMEOUT * 2 + 30
         claimed = services.claim_due(limit=min(free, 100), skip_endpoints=busy, lease_seconds=lease)
+        submitted = 0
         for delivery in claimed:
             key = (tenant.slug, delivery.endpoint_id)
             with self._lock:
@@ -107,9 +109,11 @@ class Sender:
                     self._inflight[key] += 1
             if over:  # claimed beyond the endpoint's slots in this batch: hand it back, due now
                 Delivery.objects.filter(pk=delivery.pk, claim=delivery.claim).update(leased_until=None, claim="")
+                self.note_due(tenant)
                 continue
             self.pool.submit(self._send, tenant, delivery)
-        return len(claimed)
+            submitted += 1
+        return submitted
 
     def record(self) -> int:
         """Write the outcomes the pool finished (grouped by tenant); returns how many."""
