@@ -66,8 +66,10 @@ class HttpCacheMiddleware:
         cache_control = policy.cache_control(rule.family)
         entry = None
         if _not_modified(request, etag, None):  # a matching ETag was only ever given to a 200 of this version
+            if "HTTP_ORIGIN" not in meta:  # no lookup at all: the version check is the only work
+                return _not_modified_response(None, etag, last_modified, cache_control)
             entry = store.get(key)
-            if entry is not None or "HTTP_ORIGIN" not in meta:  # a cross-origin 304 carries the stored CORS headers
+            if entry is not None:  # a cross-origin 304 carries the stored CORS headers
                 return _not_modified_response(entry, etag, last_modified, cache_control)
         entry = entry or store.get(key)
         if entry is not None:
