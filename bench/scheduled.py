@@ -1,13 +1,13 @@
 """Scheduled-publish lateness: articles scheduled 1–3 s ahead, published by real `manage.py run_worker` processes.
 
-    .venv/bin/python bench/scheduled.py [--articles 300] [--tenants 10] [--idle-tenants 500] [--workers 2]
+    .venv/bin/python bench/scheduled.py [--articles 300] [--rate 10] [--tenants 10] [--idle-tenants 500] [--workers 2]
                                         [--postgres] [--handler search.indexing.indexer]
 
 Creates `--tenants` tenants with scheduled articles and `--idle-tenants` more with none (SQLite files, or databases
 on the local PostgreSQL server with --postgres), starts `--workers` worker processes (the default event handler:
-the search indexer, as `make run` runs it), then schedules `--articles` articles round-robin over the busy tenants
-through content.services, each `publish_at` uniformly 1–3 s after its creation. When the last is due plus 5 s, it
-reads every article back: lateness = published_at − publish_at (the worker's flip time), p50 / p99 / max, how many
+the search indexer, as `make run` runs it), then schedules `--articles` articles (`--rate` a second) round-robin
+over the busy tenants through content.services, each `publish_at` uniformly 1–3 s after its creation. When the last
+is due plus 5 s, it reads every article back: lateness = published_at − publish_at (the worker's flip time), p50 / p99 / max, how many
 were published, and whether each has exactly one article.published outbox event (exactly once with N workers).
 """
 import argparse
@@ -38,8 +38,10 @@ def main():
     parser.add_argument("--tenants", type=int, default=10)
     parser.add_argument("--idle-tenants", type=int, default=500)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rate", type=float, default=10.0, help="articles scheduled per second (0: as fast as it can)")
     parser.add_argument("--postgres", action="store_true", help="tenant databases on the local PostgreSQL server")
     parser.add_argument("--handler", default="", help="CONDUIT_EVENT_HANDLER of the workers (default: the indexer)")
+    parser.add_argument("--keep", action="store_true", help="keep the data dir (worker logs) and print its path")
     args = parser.parse_args()
 
     data_dir = Path(tempfile.mkdtemp(prefix="bench-scheduled-"))
@@ -81,9 +83,11 @@ def main():
         for worker, log in zip(workers, logs):
             if worker.poll() is not None:
                 raise SystemExit(f"run_worker exited: {(data_dir / Path(log.name).name).read_text()}")
-        rng = random.Random(13)
+        rng, creating = random.Random(13), time.perf_counter()
         made, last_due = [], timezone.now()
         for i in range(args.articles):
+            if args.rate:
+                time.sleep(max(0.0, creating + i / args.rate - time.perf_counter()))
             tenant = busy[i % len(busy)]
             with tenant_context(tenant):
                 when = timezone.now() + timedelta(seconds=rng.uniform(1.0, 3.0))
@@ -91,7 +95,8 @@ def main():
                                                   body=f"body {i}", status="scheduled", publish_at=when)
                 made.append((tenant, article.pk))
                 last_due = max(last_due, when)
-        print(f"scheduled {len(made)} articles; waiting for the last to be due (+5 s)")
+        print(f"scheduled {len(made)} articles in {time.perf_counter() - creating:.1f} s; waiting for the last to be "
+              "due (+5 s)")
         time.sleep(max(0.0, (last_due - timezone.now()).total_seconds()) + 5.0)
 
         lateness, unpublished, events_per_article = [], 0, []
@@ -123,7 +128,10 @@ def main():
             for tenant in busy + idle:
                 tenant_delete(slug=tenant.slug, actor=actor, purge=True)
         connections.close_all()
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if args.keep:
+            print(f"data dir kept: {data_dir}")
+        else:
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

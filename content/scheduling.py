@@ -38,7 +38,6 @@ from content.models import Article, ScheduleMarker
 from tenants.context import tenant_context
 from tenants.db import tenant_atomic, tenant_on_commit
 from tenants.models import Tenant
-from tenants.selectors import tenant_list
 
 log = logging.getLogger(__name__)
 SCHEDULED, PUBLISHED = Article.Status.SCHEDULED, Article.Status.PUBLISHED
@@ -146,10 +145,15 @@ def sweep(tenants) -> int:
 
 
 class ScheduledPublisher:
-    """The registered task (one instance per worker process, called from one thread): each call publishes what is
-    due; the first call sweeps every tenant, later calls sweep a slice so the whole set is covered every
-    `sweep_seconds`. What falls due before the next call is waited for here and published on time, so lateness is
-    the work itself, not up to a tick."""
+    """The registered task (one instance per worker process, called from one thread).
+
+    Each call publishes what is due, sweeps a slice of the tenants (the whole set every `sweep_seconds`), and waits
+    for what falls due before the next call, so lateness is the work itself, not up to a tick. The first call sweeps
+    every tenant (a worker that was down, an imported tenant), publishing what is due between small batches of it,
+    so a long start-up sweep over thousands of tenants never holds back what comes due meanwhile.
+    """
+
+    SWEEP_BATCH = 10  # tenants between two checks of what is due, in the first call's full sweep
 
     def __init__(self, *, every: float, sweep_seconds: float):
         self.every, self.sweep_seconds = every, sweep_seconds
@@ -159,9 +163,7 @@ class ScheduledPublisher:
         published = publish_due_all()
         if not self.started:
             self.started = True
-            sweep(tenant_list(status=Tenant.Status.ACTIVE))
-            self._size_slice()
-            published += publish_due_all()  # what the sweep found overdue, now rather than on the next tick
+            published += self._sweep_everything()
         else:
             self._sweep_slice()
         upcoming = next_due_any()
@@ -171,6 +173,21 @@ class ScheduledPublisher:
                 time.sleep(max(0.0, wait) + 0.001)
                 published += publish_due_all()
         return published
+
+    def _sweep_everything(self) -> int:
+        published, cursor, checked = 0, 0, time.monotonic()
+        check_every = min(0.05, self.every)
+        while True:
+            batch = list(Tenant.objects.filter(status=Tenant.Status.ACTIVE, id__gt=cursor)
+                         .order_by("id")[:self.SWEEP_BATCH])
+            sweep(batch)
+            if len(batch) < self.SWEEP_BATCH or time.monotonic() - checked >= check_every:
+                published += publish_due_all()  # overdue ones the sweep found, and what came due meanwhile
+                checked = time.monotonic()
+            if len(batch) < self.SWEEP_BATCH:
+                self._size_slice()
+                return published
+            cursor = batch[-1].id
 
     def _size_slice(self) -> None:
         ticks = max(1.0, self.sweep_seconds / self.every)
