@@ -140,7 +140,7 @@ def test_existing_blank_bio_and_image_become_null_through_migrate_tenants(site):
     stack.manage("tenant_command", slug, "shell", "-c", (
         "from django.db import connections; from accounts.models import User; "
         "connections[User.objects.db].cursor().execute(\"UPDATE accounts_user SET bio = '', image = ''\")"))
-    assert tenant.get(f"/api/profiles/{user['username']}").status_code == 200
+    # (no API read here: the code of HEAD expects the columns of later accounts migrations, e.g. is_owner)
     result = stack.manage("migrate_tenants", slug, "--force")
     assert f"{slug} ok" in result.stderr, result.stderr
     check = stack.manage("tenant_command", slug, "shell", "-c", (
