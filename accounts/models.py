@@ -1,8 +1,9 @@
 """One user model for the whole platform: tenant users live in their tenant's database, operators in the control one."""
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.functions import Lower
+
+from conduit.audit import AppendOnlyRecord
 
 
 class User(AbstractUser):
@@ -21,7 +22,7 @@ class User(AbstractUser):
         ]
 
 
-class SiteAuditEntry(models.Model):
+class SiteAuditEntry(AppendOnlyRecord, models.Model):
     """Append-only record of what a site's owners (and the platform on their behalf) did, in the tenant's DB.
 
     Written by accounts.audit.audit_record; `actor` is the username at the time (users can be renamed or removed),
@@ -39,14 +40,3 @@ class SiteAuditEntry(models.Model):
         db_table = "accounts_site_audit"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["action", "target"], name="accounts_audit_action_target")]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.target}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionDenied("Audit records are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("Audit records are append-only.")

@@ -1,7 +1,7 @@
 """Control plane: the tenant registry, domains, registry version and the append-only audit log."""
-from django.core.exceptions import PermissionDenied
 from django.db import models
 
+from conduit.audit import AppendOnlyRecord
 from tenants.info import TenantInfo
 
 
@@ -67,7 +67,7 @@ class RegistryVersion(models.Model):
     version = models.BigIntegerField(default=0)
 
 
-class AuditLog(models.Model):
+class AuditLog(AppendOnlyRecord, models.Model):
     """Append-only record of master actions (tenancy rule 6)."""
 
     class Level(models.TextChoices):
@@ -83,17 +83,6 @@ class AuditLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor} {self.action} {self.target}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionDenied("Audit records are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionDenied("Audit records are append-only.")
 
 
 class TenantMove(models.Model):
