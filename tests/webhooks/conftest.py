@@ -1,50 +1,25 @@
 """In-process webhook tests: a tenant's API through Django's test client, a real HTTP receiver, the worker's
 subscriber and task functions called directly."""
-import json
 
 import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from accounts.models import User
-from conduit.auth import token_for
 from events.event import Event
 from events.models import OutboxEvent
 from tenants.context import tenant_context
+from tests.support.inprocess import Api as InProcessApi
 from tests.webhooks.receiver import Receiver
 from webhooks import worker
 
 
-class Api:
-    """One tenant's API through Django's test client (real middleware, router, views)."""
-
-    def __init__(self, client, tenant):
-        self.client, self.info = client, tenant.info()
-
-    def call(self, method, path, body=None, token=None):
-        headers = {"HTTP_HOST": f"{self.info.slug}.localhost"}
-        if token:
-            headers["HTTP_AUTHORIZATION"] = f"Token {token}"
-        kwargs = {"data": json.dumps(body), "content_type": "application/json"} if body is not None else {}
-        return getattr(self.client, method.lower())(path, **kwargs, **headers)
-
-    def user(self, username, *, owner=False):
-        with tenant_context(self.info):
-            user = User.objects.create_user(username=username, email=f"{username}@example.com",
-                                            password="pw-123456", is_owner=owner)
-            user.token = token_for(user)
-        return user
+class Api(InProcessApi):
+    """The in-process API plus what webhook tests do: register endpoints, hand events to the subscriber."""
 
     def webhook(self, token, url, events=("article.published",), status=201):
         response = self.call("POST", "/api/site/webhooks", {"webhook": {"url": url, "events": list(events)}}, token)
         assert response.status_code == status, response.content
         return response.json()
-
-    def article(self, token, **fields):
-        body = {"title": fields.pop("title", "A title"), "description": "d", "body": "b", **fields}
-        response = self.call("POST", "/api/articles", {"article": body}, token)
-        assert response.status_code == 201, response.content
-        return response.json()["article"]
 
     def consume(self):
         """What the worker does after indexing: hand the tenant's unconsumed outbox events to the subscriber."""
