@@ -27,3 +27,33 @@ def setup_django(data_dir, migrate=True, **env):
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+
+
+def seed_script(articles: int) -> str:
+    """Python for `manage.py shell -c` (in a tenant, or the single DB): 10 authors, 12 tags, `articles` articles with
+    3 tags and 3 favourites each, a ring of follows. The API benchmarks' one data set."""
+    return SEED.replace("{articles}", str(int(articles)))
+
+
+SEED = r"""
+import random
+from django.contrib.auth.hashers import make_password
+from accounts.models import User
+from content.models import Article, Favorite, Follow, Tag
+
+rng = random.Random(7)
+password = make_password("bench-password")
+users = User.objects.bulk_create([User(username=f"author{i}", email=f"author{i}@bench.io", password=password,
+                                       bio=f"Bio of author {i}") for i in range(10)])
+tags = Tag.objects.bulk_create([Tag(name=f"tag{i}") for i in range(12)])
+articles = Article.objects.bulk_create([
+    Article(slug=f"article-{i}", title=f"Article number {i}", description=f"About article {i}",
+            body="Lorem ipsum dolor sit amet. " * 40, author=users[i % 10], favorites_count=3)
+    for i in range({articles})
+])
+Article.tags.through.objects.bulk_create(
+    [Article.tags.through(article_id=a.id, tag_id=t.id) for a in articles for t in rng.sample(tags, 3)])
+Favorite.objects.bulk_create([Favorite(user=u, article=a) for a in articles for u in rng.sample(users, 3)])
+Follow.objects.bulk_create([Follow(follower=users[i], followee=users[(i + 1) % 10]) for i in range(10)])
+print(Article.objects.count(), "articles")
+"""

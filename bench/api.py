@@ -26,32 +26,7 @@ from tests.support.stack import Stack  # noqa: E402
 
 SITE = "b00005"
 
-SEED = r"""
-import random
-from django.contrib.auth.hashers import make_password
-from accounts.models import User
-from content.models import Article, Favorite, Follow, Tag
-
-rng = random.Random(7)
-password = make_password("bench-password")
-users = User.objects.bulk_create([User(username=f"author{i}", email=f"author{i}@bench.io", password=password,
-                                       bio=f"Bio of author {i}") for i in range(10)])
-tags = Tag.objects.bulk_create([Tag(name=f"tag{i}") for i in range(12)])
-articles = Article.objects.bulk_create([
-    Article(slug=f"article-{i}", title=f"Article number {i}", description=f"About article {i}",
-            body="Lorem ipsum dolor sit amet. " * 40, author=users[i % 10], favorites_count=0)
-    for i in range(50)
-])
-links = [Article.tags.through(article_id=a.id, tag_id=t.id) for a in articles for t in rng.sample(tags, 3)]
-Article.tags.through.objects.bulk_create(links)
-favorites = [Favorite(user=u, article=a) for a in articles for u in rng.sample(users, 3)]
-Favorite.objects.bulk_create(favorites)
-for a in articles:
-    a.favorites_count = 3
-Article.objects.bulk_update(articles, ["favorites_count"])
-Follow.objects.bulk_create([Follow(follower=users[i], followee=users[(i + 1) % 10]) for i in range(10)])
-print(Article.objects.count(), "articles")
-"""
+SEED = _common.seed_script(50)
 
 PROVISION = r"""
 import sys

@@ -27,7 +27,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import ROOT, free_port  # noqa: E402
+from _common import ROOT, free_port, seed_script  # noqa: E402
 
 SITE = "cachebench"
 HOST = f"{SITE}.localhost"
@@ -41,27 +41,7 @@ def application(environ, start_response):
     start_response("200 OK", HEADERS)
     return [BODY]
 '''
-SEED = r"""
-import random
-from django.contrib.auth.hashers import make_password
-from accounts.models import User
-from content.models import Article, Favorite, Follow, Tag
-
-rng = random.Random(7)
-password = make_password("bench-password")
-users = User.objects.bulk_create([User(username=f"author{i}", email=f"author{i}@bench.io", password=password,
-                                       bio=f"Bio of author {i}") for i in range(10)])
-tags = Tag.objects.bulk_create([Tag(name=f"tag{i}") for i in range(12)])
-articles = Article.objects.bulk_create([
-    Article(slug=f"article-{i}", title=f"Article number {i}", description=f"About article {i}",
-            body="Lorem ipsum dolor sit amet. " * 40, author=users[i % 10], favorites_count=3)
-    for i in range(200)
-])
-Article.tags.through.objects.bulk_create(
-    [Article.tags.through(article_id=a.id, tag_id=t.id) for a in articles for t in rng.sample(tags, 3)])
-Favorite.objects.bulk_create([Favorite(user=u, article=a) for a in articles for u in rng.sample(users, 3)])
-Follow.objects.bulk_create([Follow(follower=users[i], followee=users[(i + 1) % 10]) for i in range(10)])
-"""
+SEED = seed_script(200)
 
 
 class Server:
