@@ -64,7 +64,7 @@ def world(site):
     }
     reads = ["/api/articles", "/api/articles?tag=stale", f"/api/articles/{article['slug']}", "/api/tags",
              f"/api/profiles/{author['username']}", comments, f"/api/articles/{draft['slug']}",
-             "/api/search?q=dragon"]
+             "/api/search?q=dragon&mode=text"]  # text: hybrid answers move as the embedder adds vectors
     return {"author": author, "reader": reader, "article": article, "draft": draft, "tokens": tokens,
             "reads": reads}
 
