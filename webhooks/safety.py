@@ -16,6 +16,15 @@ from conduit.conf import conduit_settings
 
 DEFAULT_PORTS = {"https": 443, "http": 80}
 NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# Not public, whatever this Python's ipaddress tables say (they change between patch releases): IPv6 site-local
+# (deprecated by RFC 3879, still routable where a network uses it), the IPv6 documentation range of RFC 9637, and the
+# retired 6to4 relay anycast of RFC 7526.
+ALSO_FORBIDDEN = tuple(ipaddress.ip_network(n) for n in ("fec0::/10", "3fff::/20", "192.88.99.0/24"))
+
+
+# One text whether the host does not resolve or resolves inside: two texts would let an owner probe which internal
+# names the platform's resolver knows.
+NOT_PUBLIC = "must resolve to public addresses only (not loopback, private, link-local or reserved)"
 
 
 class UnsafeUrl(ValueError):
@@ -61,6 +70,8 @@ def parse(url: str) -> Parsed:
         port = parts.port
     except ValueError:
         raise UnsafeUrl("must be an https URL") from None
+    if port == 0:  # not "no port": `port or default` below would quietly send it to 443
+        raise UnsafeUrl("must name a valid port (1-65535)")
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
         raise UnsafeUrl("must be an https URL")
@@ -104,8 +115,9 @@ def forbidden(address: str) -> bool:
             embedded = ip.teredo[1]
         if embedded is not None and forbidden(str(embedded)):
             return True
+    also = any(ip in net for net in ALSO_FORBIDDEN if net.version == ip.version)
     return (not ip.is_global or ip.is_multicast or ip.is_loopback or ip.is_link_local or ip.is_private
-            or ip.is_unspecified or ip.is_reserved)
+            or ip.is_unspecified or ip.is_reserved or also)
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -113,7 +125,7 @@ def resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError):
-        raise UnsafeUrl("host does not resolve") from None
+        raise UnsafeUrl(NOT_PUBLIC) from None
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
@@ -122,7 +134,7 @@ def check(url: str) -> Target:
     parsed = parse(url)
     addresses = resolve(parsed.host, parsed.port)
     if not addresses:
-        raise UnsafeUrl("host does not resolve")
+        raise UnsafeUrl(NOT_PUBLIC)
     if not parsed.allow_listed and any(forbidden(a) for a in addresses):
-        raise UnsafeUrl("must not point to a loopback, private, link-local or reserved address")
+        raise UnsafeUrl(NOT_PUBLIC)
     return Target(parsed.scheme, parsed.host, parsed.port, parsed.path, addresses[0], parsed.allow_listed)

@@ -12,7 +12,7 @@ LOOPBACK_FORMS = ["127.0.0.1", "127.1.2.3", "2130706433", "0177.0.0.1", "0x7f.0.
                   "[::1]", "[::ffff:127.0.0.1]", "[0:0:0:0:0:ffff:7f00:1]", "localhost"]
 OTHER_INTERNAL = ["169.254.169.254", "10.1.2.3", "172.16.0.1", "192.168.0.1", "100.64.0.1", "0.0.0.0", "[::]",
                   "224.0.0.1", "255.255.255.255", "240.0.0.1", "[fe80::1]", "[fc00::1]", "[64:ff9b::7f00:1]",
-                  "[2002:7f00:1::]", "198.18.0.1"]
+                  "[2002:7f00:1::]", "198.18.0.1", "[fec0::1]", "[3fff::1]", "192.88.99.1"]
 
 
 def allow(*hosts):
@@ -27,10 +27,20 @@ def test_internal_addresses_are_refused_in_every_form(host):
 
 @pytest.mark.parametrize("url", ["http://example.com/", "ftp://example.com/", "https://u:p@example.com/",
                                  "https://exa mple.com/", "https://example.com:99999/", "//example.com/", "",
-                                 "https://", "https://example.com\r\nX: y/"])
+                                 "https://", "https://example.com\r\nX: y/", "https://93.184.215.14:0/"])
 def test_bad_forms_are_refused(url):
     with pytest.raises(UnsafeUrl):
         safety.check(url)
+
+
+def test_an_unresolvable_name_and_an_internal_one_get_the_same_text():
+    """Two texts would tell an owner which internal names the platform's resolver knows."""
+    texts = set()
+    for url in ["https://no-such-name.invalid/", "https://localhost/"]:
+        with pytest.raises(UnsafeUrl) as refused:
+            safety.check(url)
+        texts.add(str(refused.value))
+    assert texts == {safety.NOT_PUBLIC}
 
 
 def test_public_addresses_pass():
@@ -119,3 +129,76 @@ def test_https_sends_the_name_as_sni_and_verifies_the_certificate(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+class Dripping:
+    """A raw TCP receiver that reads the request, then answers with `script` for up to `seconds` (a slow or endless
+    answer), and records whether the sender cut the connection before it was done."""
+
+    def __init__(self, script, seconds=30.0):
+        import socket
+        import threading
+
+        self.script, self.seconds, self.cut = script, seconds, threading.Event()
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        import time
+
+        conn, _ = self.sock.accept()
+        with conn:
+            conn.recv(65536)
+            end = time.monotonic() + self.seconds
+            try:
+                for piece, pause in self.script():
+                    if time.monotonic() > end:
+                        return
+                    conn.sendall(piece)
+                    time.sleep(pause)
+            except OSError:
+                self.cut.set()
+
+    def close(self):
+        self.sock.close()
+
+
+def _slow_headers():
+    yield b"HTTP/1.1 200 OK\r\n", 0
+    while True:
+        yield b"X", 0.2  # one header line that never ends
+
+
+def _slow_body():
+    yield b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n", 0
+    while True:
+        yield b"x", 0.2
+
+
+def _endless_continue():
+    while True:
+        yield b"HTTP/1.1 100 Continue\r\n\r\n", 0.01  # interim answers: http.client skips them silently
+
+
+@pytest.mark.parametrize("script, status", [(_slow_headers, 200), (_slow_body, 200), (_endless_continue, None)],
+                         ids=["slow-headers", "slow-body", "endless-100-continue"])
+def test_a_receiver_cannot_hold_the_sender_past_its_timeout(script, status):
+    """Each read alone would finish within the socket timeout, so only a total deadline ends these: the sender cuts
+    the connection at `timeout` (the receiver would go on for 30 s). An answer whose status line arrived counts by
+    it (the receiver answered); one that never got there is a failure naming the deadline."""
+    import time
+
+    receiver = Dripping(script)
+    try:
+        started = time.monotonic()
+        answer = transport.post(Target("http", "x", receiver.port, "/", "127.0.0.1", True), b"{}", {}, timeout=1,
+                                max_bytes=65536)
+        took = time.monotonic() - started
+        assert answer.status == status, answer
+        assert status is not None or "no answer within 1 s" in answer.error
+        assert took < 15, took  # far below the receiver's 30 s: the deadline ended it, not the receiver
+        assert receiver.cut.wait(10)  # the receiver's next send failed: the connection is gone
+    finally:
+        receiver.close()
