@@ -228,7 +228,11 @@ def _database_defaults(*urls):
     """Default allow-lists for new tenant databases: the data dir, and the places the operator already configured."""
     dirs, hosts = [str(DATA_DIR)], []
     for url in filter(None, urls):
-        if url.startswith("sqlite:"):
+        if url.startswith(("mongodb://", "mongodb+srv://")):  # spike 14: hosts of a MongoDB URL
+            from urllib.parse import urlsplit
+            netloc = urlsplit(url.replace("{slug}", "x")).netloc.rsplit("@", 1)[-1]
+            hosts.append(",".join(h.rsplit(":", 1)[0] for h in netloc.split(",")).lower())
+        elif url.startswith("sqlite:"):
             dirs.append(str(Path(dj_database_url.parse(url.split("{slug}")[0] + "x")["NAME"]).parent))
         else:
             hosts.append((dj_database_url.parse(url.replace("{slug}", "x")).get("HOST") or "localhost").lower())

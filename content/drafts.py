@@ -15,6 +15,9 @@ SCHEDULED_ORDER = "a.publish_at ASC, a.id ASC"  # next to go out first
 
 def draft_list(*, user, limit: int = 20, offset: int = 0) -> tuple[list[dict], int]:
     """A page of `user`'s drafts, newest first, as list items (no body), and the total count."""
+    if selectors._is_mongodb():  # spike 14
+        from content import selectors_orm
+        return selectors_orm.draft_list(user=user, limit=limit, offset=offset)
     _ids, items, count = selectors._page(["a.status = %s", "a.author_id = %s"], [Article.Status.DRAFT, user.pk],
                                          user=user, limit=limit, offset=offset)
     return items, count
@@ -22,6 +25,9 @@ def draft_list(*, user, limit: int = 20, offset: int = 0) -> tuple[list[dict], i
 
 def scheduled_list(*, user, everyone: bool = False, limit: int = 20, offset: int = 0) -> tuple[list[dict], int]:
     """A page of scheduled articles, the next due first: `user`'s own, or every author's (`everyone`)."""
+    if selectors._is_mongodb():  # spike 14
+        from content import selectors_orm
+        return selectors_orm.scheduled_list(user=user, everyone=everyone, limit=limit, offset=offset)
     where, params = ["a.status = %s"], [Article.Status.SCHEDULED]
     if not everyone:
         where.append("a.author_id = %s")

@@ -75,6 +75,10 @@ def article_list(
     The hottest read of the API, so it is two plain SQL statements (page + window count, then the page's tags)
     rather than ORM querysets, whose construction costs more than the queries themselves.
     """
+    if _is_mongodb():
+        from content import selectors_orm
+        return selectors_orm.article_list(user=user, tag=tag, author=author, favorited=favorited, feed=feed,
+                                          limit=limit, offset=offset)
     t = _tables()
     where, params = ["a.status = %s"], [PUBLISHED]
     if tag:
@@ -100,6 +104,9 @@ def article_list_items(*, ids, user) -> dict[int, dict]:
     ids = [int(i) for i in ids][:1000]
     if not ids:
         return {}
+    if _is_mongodb():
+        from content import selectors_orm
+        return selectors_orm.article_list_items(ids=ids, user=user)
     where = ["a.status = %s", f"a.id IN ({', '.join(['%s'] * len(ids))})"]
     found, items, _count = _page(where, [PUBLISHED, *ids], user=user, limit=len(ids), offset=0)
     return dict(zip(found, items))
@@ -108,6 +115,9 @@ def article_list_items(*, ids, user) -> dict[int, dict]:
 def article_detail(*, slug: str, user) -> dict:
     """One article as the API shows it (with body): published, or a draft/scheduled one of `user` (any, for a site
     owner); one query plus its tags."""
+    if _is_mongodb():
+        from content import selectors_orm
+        return selectors_orm.article_detail(slug=_clean(slug, "article"), user=user)
     where, params = ["a.slug = %s", "a.status = %s"], [_clean(slug, "article"), PUBLISHED]
     if user.is_authenticated:
         if is_owner(user):
@@ -147,6 +157,11 @@ def _page(where, params, *, user, limit, offset, body=False,
 
 LIST_COLUMNS = ("a.id", "a.slug", "a.title", "a.description", "a.created_at", "a.updated_at", "a.favorites_count",
                 "a.status", "a.published_at", "a.author_id", "u.username", "u.bio", "u.image", "a.publish_at")
+
+
+def _is_mongodb() -> bool:
+    """Spike 14: the current tenant's database is on MongoDB (no SQL cursor there)."""
+    return connections[router.db_for_read(Article)].vendor == "mongodb"
 
 
 @lru_cache(maxsize=None)
@@ -210,6 +225,9 @@ def comment_get(*, article, comment_id: int) -> Comment:
 
 def tag_list() -> list[str]:
     """Names of the tags of published articles, sorted (plain SQL: served as often as the article list)."""
+    if _is_mongodb():
+        from content import selectors_orm
+        return selectors_orm.tag_list()
     t = _tables()
     with connections[router.db_for_read(Tag)].cursor() as cursor:
         cursor.execute(

@@ -1,5 +1,6 @@
 """Lazy, complete, bounded tenant database aliases (tenancy rule 3)."""
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 
@@ -22,6 +23,8 @@ def alias_for(tenant):
 
 def database_settings(url):
     """A complete Django DATABASES entry for a tenant database URL (SQLite: WAL, busy timeout, IMMEDIATE)."""
+    if url.startswith(("mongodb://", "mongodb+srv://")):
+        return connections.configure_settings({"default": mongodb_settings(url)})["default"]
     config = dj_database_url.parse(url, conn_max_age=None)
     if config["ENGINE"].endswith("sqlite3"):
         config["OPTIONS"] = {
@@ -33,6 +36,15 @@ def database_settings(url):
         config["CONN_HEALTH_CHECKS"] = True
     # Fill every key Django would (ATOMIC_REQUESTS, TIME_ZONE, TEST, ...): a complete dict, never a partial one.
     return connections.configure_settings({"default": config})["default"]
+
+
+def mongodb_settings(url):
+    """A MongoDB tenant: the URL (credentials, options) goes to MongoClient whole; the path names the database."""
+    from pymongo.uri_parser import parse_uri
+
+    engine = os.environ.get("SPIKE_MONGO_ENGINE", "tenants.engines.mongodb")  # spike only: compare the stock backend
+    return {"ENGINE": engine, "NAME": parse_uri(url)["database"], "HOST": url,
+            "CONN_MAX_AGE": None}
 
 
 def ensure_alias(tenant):

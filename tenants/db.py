@@ -1,5 +1,5 @@
 """Transactions on the current tenant's database (plain `transaction.atomic()` would use the control DB)."""
-from django.db import transaction
+from django.db import connections, transaction
 
 from tenants.connections import ensure_alias
 from tenants.context import require_tenant
@@ -11,7 +11,12 @@ def tenant_alias():
 
 
 def tenant_atomic(**kwargs):
-    return transaction.atomic(using=tenant_alias(), **kwargs)
+    alias = tenant_alias()
+    if connections[alias].vendor == "mongodb":  # spike 14: Django's atomic() is a no-op on django-mongodb-backend
+        from django_mongodb_backend import transaction as mongo_transaction
+
+        return mongo_transaction.atomic(using=alias)
+    return transaction.atomic(using=alias, **kwargs)
 
 
 def tenant_on_commit(func, robust=False):

@@ -22,7 +22,7 @@ from tenants.context import TenantInfo, tenant_context
 from tenants.router import CONTROL_APPS
 
 TEMPLATE_SLUG = "template"
-SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
+SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql", "mongodb", "mongodb+srv")
 PG_OPTIONS = {"sslmode", "connect_timeout", "application_name", "target_session_attrs"}  # never host, passfile, ...
 SECRET_WORDS = ("pass", "secret", "token", "key")
 logger = logging.getLogger(__name__)
@@ -59,6 +59,10 @@ def _scheme(url):
 
 def is_sqlite(url):
     return _scheme(url) == "sqlite"
+
+
+def is_mongodb(url):
+    return _scheme(url) in ("mongodb", "mongodb+srv")
 
 
 def sqlite_path(url):
@@ -223,6 +227,33 @@ def _pg_drop(url):
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
 
 
+# --- MongoDB (spike 14: no template clone; collections and indexes are created by migrate) -------------------
+
+def _mongo_client(url):
+    import pymongo
+    from pymongo.uri_parser import parse_uri
+
+    return pymongo.MongoClient(url, serverSelectionTimeoutMS=5000), parse_uri(url)["database"]
+
+
+def _mongo_exists(url):
+    client, name = _mongo_client(url)
+    with client:
+        return name in client.list_database_names()
+
+
+def _mongo_create(url):
+    if _mongo_exists(url):
+        raise ProvisioningConflict("database already exists on that server")
+    _migrate(_template_info(url))
+
+
+def _mongo_drop(url):
+    client, name = _mongo_client(url)
+    with client:
+        client.drop_database(name)
+
+
 # --- Public interface ---------------------------------------------------------------------------------
 
 def check_url(url):
@@ -230,6 +261,8 @@ def check_url(url):
     if _scheme(url) not in SCHEMES or not str(url).startswith(tuple(f"{s}:" for s in SCHEMES)):
         raise ProvisioningError(f"unsupported tenant database URL {redact(url)!r}: use sqlite:/// or postgres:// "
                                 f"(supported schemes: {', '.join(SCHEMES)})")
+    if is_mongodb(url):
+        return
     try:
         dj_database_url.parse(url)
     except Exception as exc:  # dj_database_url raises plain ValueError/KeyError on garbage
@@ -244,6 +277,13 @@ def check_target(url):
     """A new tenant database goes only where the operator allows: SQLite files under CONDUIT_DATABASE_DIRS, servers
     in CONDUIT_DATABASE_HOSTS. Checked before anything touches the target, so no answer says what exists there."""
     check_url(url)
+    if is_mongodb(url):  # spike 14: hosts only
+        from urllib.parse import urlsplit
+        allowed = {h.strip().lower() for h in conduit_settings.DATABASE_HOSTS}
+        for host in urlsplit(url).netloc.rsplit("@", 1)[-1].split(","):
+            if host.rsplit(":", 1)[0].lower() not in allowed and host.lower() not in allowed:
+                raise ProvisioningError(f"database host {host!r} is not allowed for tenant databases")
+        return
     if is_sqlite(url):
         path = Path(os.path.abspath(sqlite_path(url))).resolve()
         if not any(path != d and path.is_relative_to(d) for d in _allowed_dirs()):
@@ -267,17 +307,19 @@ def check_target(url):
 def database_create(url):
     """Create a tenant database by cloning the migrated template for the current schema."""
     check_target(url)
-    (_sqlite_create if is_sqlite(url) else _pg_create)(url)
+    (_sqlite_create if is_sqlite(url) else _mongo_create if is_mongodb(url) else _pg_create)(url)
 
 
 def database_drop(url):
     check_url(url)
-    (_sqlite_drop if is_sqlite(url) else _pg_drop)(url)
+    (_sqlite_drop if is_sqlite(url) else _mongo_drop if is_mongodb(url) else _pg_drop)(url)
 
 
 def database_exists(url):
     if is_sqlite(url):
         return sqlite_path(url).exists()
+    if is_mongodb(url):
+        return _mongo_exists(url)
     dbname, _ = _pg_parts(url)
     with _pg_admin(url) as conn:
         return _pg_exists(conn, dbname)

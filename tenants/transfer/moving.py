@@ -143,7 +143,7 @@ def _run_steps(move, report):
     src, dst = ensure_alias(source), ensure_alias(target)
     models = tables.tenant_models()
     copied, t0, expected = 0, time.monotonic(), {}
-    with transaction.atomic(using=dst):
+    with tables.atomic(dst):
         tables.clear_tables(dst, models)
         for index, model in enumerate(models, 1):
             digest = tables.Digest()

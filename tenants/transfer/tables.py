@@ -16,6 +16,18 @@ from django.db.migrations.recorder import MigrationRecorder
 from tenants.router import CONTROL_APPS, is_control_model
 
 BATCH = 2000
+DATETIME_MS = __import__("os").environ.get("SPIKE_DATETIME_MS") == "1"
+
+
+def atomic(alias):
+    """A transaction on `alias` whatever its engine (spike 14: Django's atomic() is a no-op on MongoDB)."""
+    from django.db import transaction
+
+    if connections[alias].vendor == "mongodb":
+        from django_mongodb_backend import transaction as mongo_transaction
+
+        return mongo_transaction.atomic(using=alias)
+    return transaction.atomic(using=alias)
 
 
 def tenant_models(app_registry=apps):
@@ -65,6 +77,8 @@ def normalise(value):
     if isinstance(value, datetime.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(datetime.timezone.utc)
+        if DATETIME_MS:  # spike 14: MongoDB keeps milliseconds, so compare at that precision
+            return {"dt": value.replace(microsecond=value.microsecond // 1000 * 1000).isoformat(timespec="microseconds")}
         return {"dt": value.isoformat(timespec="microseconds")}
     if isinstance(value, (datetime.date, datetime.time)):
         return {"d": value.isoformat()}
@@ -98,6 +112,10 @@ def database_digest(alias, models=None):
 def clear_tables(alias, models):
     """Empty every table (children first), e.g. the content types the template was cloned with."""
     connection = connections[alias]
+    if connection.vendor == "mongodb":  # spike 14
+        for model in reversed(models):
+            connection.get_collection(model._meta.db_table).delete_many({}, session=connection.session)
+        return
     with connection.cursor() as cursor:
         for model in reversed(models):
             cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
@@ -115,6 +133,13 @@ def insert_rows(alias, model, rows):
     table, cols = quote(model._meta.db_table), ", ".join(quote(f.column) for f in ordered)
     prepared = ([f.get_db_prep_save(v, connection=connection) for f, v in zip(ordered, row)] for row in rows)
     total = 0
+    if connection.vendor == "mongodb":  # spike 14: documents keyed by column, the ObjectId _id left to the driver
+        collection = connection.get_collection(model._meta.db_table)
+        columns = [f.column for f in ordered]
+        while batch := list(itertools.islice(prepared, BATCH)):
+            collection.insert_many([dict(zip(columns, values)) for values in batch], session=connection.session)
+            total += len(batch)
+        return total
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
@@ -150,6 +175,18 @@ class Digest:
 def reset_sequences(alias, models):
     """Make the next generated id follow the highest copied one (PostgreSQL sequences / sqlite_sequence)."""
     connection = connections[alias]
+    if connection.vendor == "mongodb":  # spike 14: the counters collection (tenants/engines/mongodb/compiler.py)
+        from django.db.models import Max
+
+        from tenants.engines.mongodb.compiler import COUNTERS, integer_auto_pk
+
+        for model in models:
+            if integer_auto_pk(model._meta) is None:
+                continue
+            top = model._base_manager.using(alias).aggregate(top=Max("pk"))["top"] or 0
+            connection.get_collection(COUNTERS).update_one(
+                {"_id": model._meta.db_table}, {"$max": {"seq": int(top)}}, upsert=True)
+        return
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             for model in models:

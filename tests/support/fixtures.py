@@ -1,6 +1,7 @@
 """The stack fixtures every test directory may use (registered by tests/conftest.py as a pytest plugin).
 
 Session-scoped: a stack starts on first use and serves the rest of the test process."""
+import os
 import uuid
 
 import pytest
@@ -57,10 +58,52 @@ def pg_stack(tmp_path_factory, pg_prefix):
     s.stop()
 
 
-@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="session")
+def secantus():
+    """Spike 14: a SecantusDB server (MongoDB wire protocol) in its own process on a free port."""
+    import subprocess
+    import sys
+    import time
+
+    import pymongo
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "secantus", "--host", "127.0.0.1", "--port", str(port),
+                                "--storage-path", ":memory:"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            pymongo.MongoClient(f"mongodb://127.0.0.1:{port}/?directConnection=true",
+                                serverSelectionTimeoutMS=500).admin.command("ping")
+            break
+        except Exception:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise
+            time.sleep(0.2)
+    yield f"mongodb://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def mongo_stack(tmp_path_factory, secantus):
+    """Spike 14: the embedded profile with tenant databases on MongoDB (SecantusDB)."""
+    s = served(tmp_path_factory, "mongostack",
+               CONDUIT_TENANT_DATABASE_URL=f"{secantus}/conduit_{{slug}}?directConnection=true")
+    yield s
+    s.stop()
+
+
+SITE_ENGINES = os.environ.get("SPIKE_SITE_ENGINES", "sqlite,postgres").split(",")
+_SITE_PARAMS = {"sqlite": "sqlite", "postgres": pytest.param("postgres", marks=pytest.mark.postgres),
+                "mongo": "mongo"}
+
+
+@pytest.fixture(scope="session", params=[_SITE_PARAMS[e] for e in SITE_ENGINES])
 def site(request):
     """A fresh tenant on the SQLite stack or on the PostgreSQL stack (shared by the tests of a session)."""
-    stack = request.getfixturevalue("stack" if request.param == "sqlite" else "pg_stack")
+    stack = request.getfixturevalue({"sqlite": "stack", "postgres": "pg_stack", "mongo": "mongo_stack"}[request.param])
     return Site(stack, stack.create_tenant())
 
 

@@ -1,0 +1,1 @@
+"""django-mongodb-backend with integer AutoFields: ids come from a `$inc` counters collection (spike for issue 14)."""
