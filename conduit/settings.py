@@ -1,6 +1,7 @@
 """Django settings: everything comes from the environment (12-factor), with embedded-profile defaults."""
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -111,6 +112,9 @@ AUTH_USER_MODEL = "accounts.User"
 CONDUIT = {
     "TENANT_DATABASE_URL": env("CONDUIT_TENANT_DATABASE_URL", f"sqlite:///{DATA_DIR / 'tenants' / '{slug}.sqlite3'}"),
     "MAX_TENANT_CONNECTIONS": int(env("CONDUIT_MAX_TENANT_CONNECTIONS", 64)),
+    # MongoDB tenants: one client per server per process, shared by the server's tenant databases; its socket pool
+    # is bounded by this unless the URL sets maxPoolSize (tenants/engines/mongodb/base.py).
+    "MONGODB_MAX_POOL_SIZE": int(env("CONDUIT_MONGODB_MAX_POOL_SIZE", 16)),
     "TENANT_HEADER_ENABLED": env_bool("CONDUIT_TENANT_HEADER", False),
     "REGISTRY_REFRESH_SECONDS": float(env("CONDUIT_REGISTRY_REFRESH_SECONDS", 0.5)),
     "MOVE_GRACE_SECONDS": float(env("CONDUIT_MOVE_GRACE_SECONDS", 1.0)),  # in-flight writes finish before a move reads
@@ -228,10 +232,9 @@ def _database_defaults(*urls):
     """Default allow-lists for new tenant databases: the data dir, and the places the operator already configured."""
     dirs, hosts = [str(DATA_DIR)], []
     for url in filter(None, urls):
-        if url.startswith(("mongodb://", "mongodb+srv://")):  # spike 14: hosts of a MongoDB URL
-            from urllib.parse import urlsplit
+        if url.startswith(("mongodb://", "mongodb+srv://")):  # every seed host (or the SRV name), ports dropped
             netloc = urlsplit(url.replace("{slug}", "x")).netloc.rsplit("@", 1)[-1]
-            hosts.append(",".join(h.rsplit(":", 1)[0] for h in netloc.split(",")).lower())
+            hosts.extend(h.rsplit(":", 1)[0].lower() for h in netloc.split(",") if h)
         elif url.startswith("sqlite:"):
             dirs.append(str(Path(dj_database_url.parse(url.split("{slug}")[0] + "x")["NAME"]).parent))
         else:

@@ -7,33 +7,7 @@ from accounts.roles import is_owner
 from conduit.api import PAGE_PARAMS, AuthenticatedApi, page
 from content import selectors
 from content.apis import ARTICLES_RESPONSE
-from content.models import Article
 from content.services import Forbidden
-
-SCHEDULED_ORDER = "a.publish_at ASC, a.id ASC"  # next to go out first
-
-
-def draft_list(*, user, limit: int = 20, offset: int = 0) -> tuple[list[dict], int]:
-    """A page of `user`'s drafts, newest first, as list items (no body), and the total count."""
-    if selectors._is_mongodb():  # spike 14
-        from content import selectors_orm
-        return selectors_orm.draft_list(user=user, limit=limit, offset=offset)
-    _ids, items, count = selectors._page(["a.status = %s", "a.author_id = %s"], [Article.Status.DRAFT, user.pk],
-                                         user=user, limit=limit, offset=offset)
-    return items, count
-
-
-def scheduled_list(*, user, everyone: bool = False, limit: int = 20, offset: int = 0) -> tuple[list[dict], int]:
-    """A page of scheduled articles, the next due first: `user`'s own, or every author's (`everyone`)."""
-    if selectors._is_mongodb():  # spike 14
-        from content import selectors_orm
-        return selectors_orm.scheduled_list(user=user, everyone=everyone, limit=limit, offset=offset)
-    where, params = ["a.status = %s"], [Article.Status.SCHEDULED]
-    if not everyone:
-        where.append("a.author_id = %s")
-        params.append(user.pk)
-    _ids, items, count = selectors._page(where, params, user=user, limit=limit, offset=offset, order=SCHEDULED_ORDER)
-    return items, count
 
 
 class UserDraftsApi(AuthenticatedApi):
@@ -42,7 +16,7 @@ class UserDraftsApi(AuthenticatedApi):
     @extend_schema(operation_id="GetUserDrafts", tags=["Articles"], parameters=PAGE_PARAMS,
                    responses={200: ARTICLES_RESPONSE})
     def get(self, request):
-        articles, count = draft_list(user=request.user, **page(request.query_params))
+        articles, count = selectors.draft_list(user=request.user, **page(request.query_params))
         return Response({"articles": articles, "articlesCount": count})
 
 
@@ -52,7 +26,7 @@ class UserScheduledApi(AuthenticatedApi):
     @extend_schema(operation_id="GetUserScheduled", tags=["Articles"], parameters=PAGE_PARAMS,
                    responses={200: ARTICLES_RESPONSE})
     def get(self, request):
-        articles, count = scheduled_list(user=request.user, **page(request.query_params))
+        articles, count = selectors.scheduled_list(user=request.user, **page(request.query_params))
         return Response({"articles": articles, "articlesCount": count})
 
 
@@ -64,5 +38,5 @@ class SiteScheduledApi(AuthenticatedApi):
     def get(self, request):
         if not is_owner(request.user):
             raise Forbidden("site")
-        articles, count = scheduled_list(user=request.user, everyone=True, **page(request.query_params))
+        articles, count = selectors.scheduled_list(user=request.user, everyone=True, **page(request.query_params))
         return Response({"articles": articles, "articlesCount": count})

@@ -75,9 +75,8 @@ def article_list(
     The hottest read of the API, so it is two plain SQL statements (page + window count, then the page's tags)
     rather than ORM querysets, whose construction costs more than the queries themselves.
     """
-    if _is_mongodb():
-        from content import selectors_orm
-        return selectors_orm.article_list(user=user, tag=tag, author=author, favorited=favorited, feed=feed,
+    if _orm_path():
+        return _orm().article_list(user=user, tag=tag, author=author, favorited=favorited, feed=feed,
                                           limit=limit, offset=offset)
     t = _tables()
     where, params = ["a.status = %s"], [PUBLISHED]
@@ -104,9 +103,8 @@ def article_list_items(*, ids, user) -> dict[int, dict]:
     ids = [int(i) for i in ids][:1000]
     if not ids:
         return {}
-    if _is_mongodb():
-        from content import selectors_orm
-        return selectors_orm.article_list_items(ids=ids, user=user)
+    if _orm_path():
+        return _orm().article_list_items(ids=ids, user=user)
     where = ["a.status = %s", f"a.id IN ({', '.join(['%s'] * len(ids))})"]
     found, items, _count = _page(where, [PUBLISHED, *ids], user=user, limit=len(ids), offset=0)
     return dict(zip(found, items))
@@ -115,9 +113,8 @@ def article_list_items(*, ids, user) -> dict[int, dict]:
 def article_detail(*, slug: str, user) -> dict:
     """One article as the API shows it (with body): published, or a draft/scheduled one of `user` (any, for a site
     owner); one query plus its tags."""
-    if _is_mongodb():
-        from content import selectors_orm
-        return selectors_orm.article_detail(slug=_clean(slug, "article"), user=user)
+    if _orm_path():
+        return _orm().article_detail(slug=_clean(slug, "article"), user=user)
     where, params = ["a.slug = %s", "a.status = %s"], [_clean(slug, "article"), PUBLISHED]
     if user.is_authenticated:
         if is_owner(user):
@@ -159,9 +156,39 @@ LIST_COLUMNS = ("a.id", "a.slug", "a.title", "a.description", "a.created_at", "a
                 "a.status", "a.published_at", "a.author_id", "u.username", "u.bio", "u.image", "a.publish_at")
 
 
-def _is_mongodb() -> bool:
-    """Spike 14: the current tenant's database is on MongoDB (no SQL cursor there)."""
+def _orm_path() -> bool:
+    """The current tenant's database has no SQL cursor (MongoDB): its reads go through content.selectors_orm."""
     return connections[router.db_for_read(Article)].vendor == "mongodb"
+
+
+def _orm():
+    from content import selectors_orm  # imports this module (its `_items`): imported at first use
+
+    return selectors_orm
+
+
+SCHEDULED_ORDER = "a.publish_at ASC, a.id ASC"  # next to go out first
+
+
+def draft_list(*, user, limit: int = 20, offset: int = 0) -> tuple[list[dict], int]:
+    """A page of `user`'s drafts, newest first, as list items (no body), and the total count."""
+    if _orm_path():
+        return _orm().draft_list(user=user, limit=limit, offset=offset)
+    _ids, items, count = _page(["a.status = %s", "a.author_id = %s"], [Article.Status.DRAFT, user.pk],
+                               user=user, limit=limit, offset=offset)
+    return items, count
+
+
+def scheduled_list(*, user, everyone: bool = False, limit: int = 20, offset: int = 0) -> tuple[list[dict], int]:
+    """A page of scheduled articles, the next due first: `user`'s own, or every author's (`everyone`)."""
+    if _orm_path():
+        return _orm().scheduled_list(user=user, everyone=everyone, limit=limit, offset=offset)
+    where, params = ["a.status = %s"], [Article.Status.SCHEDULED]
+    if not everyone:
+        where.append("a.author_id = %s")
+        params.append(user.pk)
+    _ids, items, count = _page(where, params, user=user, limit=limit, offset=offset, order=SCHEDULED_ORDER)
+    return items, count
 
 
 @lru_cache(maxsize=None)
@@ -225,9 +252,8 @@ def comment_get(*, article, comment_id: int) -> Comment:
 
 def tag_list() -> list[str]:
     """Names of the tags of published articles, sorted (plain SQL: served as often as the article list)."""
-    if _is_mongodb():
-        from content import selectors_orm
-        return selectors_orm.tag_list()
+    if _orm_path():
+        return _orm().tag_list()
     t = _tables()
     with connections[router.db_for_read(Tag)].cursor() as cursor:
         cursor.execute(

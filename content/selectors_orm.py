@@ -1,13 +1,16 @@
-"""Spike 14: the hot article/tag reads through the ORM (for MongoDB tenants, where there is no SQL cursor).
+"""The hot article and tag reads through the ORM: the path of tenant databases with no SQL cursor (MongoDB).
 
-Same results as content.selectors' SQL: rows in the SQL path's tuple shape, then its `_items`. Avoids values()
-across a relation (SecantusDB's $project bug) and M2M prefetch_related (not supported by the backend)."""
+content.selectors dispatches here, so callers see one interface. Same results as its SQL path: rows in that path's
+tuple shape, handed to its `_items`; tests/api/test_selector_parity.py runs both paths on one database and compares.
+Every query touches one collection: related rows are fetched by id, never joined. On MongoDB a join is a `$lookup`,
+which cost 3-9x the by-id queries in the measurements of docs/mongodb.md. No values() across a relation either
+(SecantusDB's $project bug) and no M2M prefetch_related (the backend does not support it)."""
 from django.db.models import Q
 
 from django.contrib.auth import get_user_model
 
 from accounts.roles import is_owner
-from content.models import Article, Tag
+from content.models import Article, Favorite, Follow, Tag, tag_names
 from content import selectors as sql
 
 PUBLISHED = Article.Status.PUBLISHED
@@ -28,31 +31,24 @@ def _rows(qs, *, limit, offset, body=False, order=("-created_at", "-id")):
     return [int(a.pk) for a in page], rows, count
 
 
-def _page_tags(ids):
-    tags = {i: [] for i in ids}
-    if ids:
-        links = list(Article.tags.through.objects.filter(article_id__in=ids).values_list("article_id", "tag_id"))
-        names = dict(Tag.objects.filter(pk__in={t for _, t in links}).values_list("pk", "name"))
-        for article_id, tag_id in links:
-            tags[int(article_id)].append(names[tag_id])
-    return tags
-
-
 def _page(qs, *, user, limit, offset, body=False, order=("-created_at", "-id")):
     ids, rows, count = _rows(qs, limit=limit, offset=offset, body=body, order=order)
-    return ids, sql._items(rows, _page_tags(ids), user=user, body=body), count
+    return ids, sql._items(rows, tag_names(ids), user=user, body=body), count
 
 
 def article_list(*, user, tag=None, author=None, favorited=None, feed=False, limit=20, offset=0):
     qs = Article.objects.filter(status=PUBLISHED)
     if tag:
-        qs = qs.filter(pk__in=list(Article.tags.through.objects.filter(tag__name=tag).values_list("article_id", flat=True)))
+        tag_ids = list(Tag.objects.filter(name=tag).values_list("pk", flat=True))
+        qs = qs.filter(pk__in=list(Article.tags.through.objects.filter(tag_id__in=tag_ids)
+                                   .values_list("article_id", flat=True)))
     if author:
-        qs = qs.filter(author__username=author)
+        qs = qs.filter(author_id__in=list(User.objects.filter(username=author).values_list("pk", flat=True)))
     if favorited:
-        qs = qs.filter(favorites__user__username=favorited)
+        fans = list(User.objects.filter(username=favorited).values_list("pk", flat=True))
+        qs = qs.filter(pk__in=list(Favorite.objects.filter(user_id__in=fans).values_list("article_id", flat=True)))
     if feed:
-        qs = qs.filter(author__follower_set__follower=user.pk)
+        qs = qs.filter(author_id__in=list(Follow.objects.filter(follower=user.pk).values_list("followee_id", flat=True)))
     _ids, items, count = _page(qs, user=user, limit=limit, offset=offset)
     return items, count
 
@@ -74,8 +70,8 @@ def article_detail(*, slug, user):
 
 
 def tag_list():
-    article_ids = Article.objects.filter(status=PUBLISHED).values_list("pk", flat=True)
-    tag_ids = set(Article.tags.through.objects.filter(article_id__in=list(article_ids)).values_list("tag_id", flat=True))
+    published = list(Article.objects.filter(status=PUBLISHED).values_list("pk", flat=True))
+    tag_ids = set(Article.tags.through.objects.filter(article_id__in=published).values_list("tag_id", flat=True))
     return sorted(Tag.objects.filter(pk__in=tag_ids).values_list("name", flat=True))
 
 

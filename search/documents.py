@@ -24,8 +24,8 @@ class SearchDocument:
         return document_text(title=self.title, description=self.description, body=self.body)
 
 
-def document_from_article(article) -> SearchDocument:
-    """Build the document of a published article (tags and author are expected to be prefetched)."""
+def document_from_article(article, *, tags) -> SearchDocument:
+    """Build the document of a published article (its author fetched with it) with its tag names."""
     text = document_text(title=article.title, description=article.description, body=article.body)
     return SearchDocument(
         id=article.id,
@@ -35,7 +35,7 @@ def document_from_article(article) -> SearchDocument:
         body=article.body,
         author=article.author.username,
         created_at=article.created_at,
-        tags=tuple(sorted(tag.name for tag in article.tags.all())),
+        tags=tuple(sorted(tags)),
         keywords=tuple(extract_keywords(text)),
         reading_time=reading_time_minutes(text),
         text_hash=text_hash(text),

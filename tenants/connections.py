@@ -1,6 +1,5 @@
 """Lazy, complete, bounded tenant database aliases (tenancy rule 3)."""
 import hashlib
-import os
 import threading
 from collections import OrderedDict
 
@@ -23,7 +22,7 @@ def alias_for(tenant):
 
 def database_settings(url):
     """A complete Django DATABASES entry for a tenant database URL (SQLite: WAL, busy timeout, IMMEDIATE)."""
-    if url.startswith(("mongodb://", "mongodb+srv://")):
+    if url.startswith(("mongodb://", "mongodb+srv://")):  # no dj_database_url scheme: its own settings
         return connections.configure_settings({"default": mongodb_settings(url)})["default"]
     config = dj_database_url.parse(url, conn_max_age=None)
     if config["ENGINE"].endswith("sqlite3"):
@@ -39,12 +38,11 @@ def database_settings(url):
 
 
 def mongodb_settings(url):
-    """A MongoDB tenant: the URL (credentials, options) goes to MongoClient whole; the path names the database."""
-    from pymongo.uri_parser import parse_uri
+    """A MongoDB tenant: the URL (credentials, options) goes to the server's shared client; its path names the
+    database. Engine: the backend plus integer ids and one client per server (tenants/engines/mongodb)."""
+    from tenants.engines.mongodb.urls import database_name
 
-    engine = os.environ.get("SPIKE_MONGO_ENGINE", "tenants.engines.mongodb")  # spike only: compare the stock backend
-    return {"ENGINE": engine, "NAME": parse_uri(url)["database"], "HOST": url,
-            "CONN_MAX_AGE": None}
+    return {"ENGINE": "tenants.engines.mongodb", "NAME": database_name(url), "HOST": url, "CONN_MAX_AGE": None}
 
 
 def ensure_alias(tenant):

@@ -12,7 +12,7 @@ def _tenant_db():
     if tenant is None:
         return {"skipped": "not a tenant host"}
     connection = connections[ensure_alias(tenant)]
-    if connection.vendor == "mongodb":  # spike 14
+    if connection.vendor == "mongodb":  # no SQL there: the server's own ping, on the tenant's database
         connection.database.command("ping")
         return {"tenant": tenant.slug}
     with connection.cursor() as cursor:

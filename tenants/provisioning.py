@@ -227,30 +227,94 @@ def _pg_drop(url):
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
 
 
-# --- MongoDB (spike 14: no template clone; collections and indexes are created by migrate) -------------------
+# --- MongoDB (no server-side clone: the template's collections and indexes are recreated, its few rows copied) ----
 
-def _mongo_client(url):
-    import pymongo
-    from pymongo.uri_parser import parse_uri
+@contextmanager
+def _mongo_server(url):
+    """The shared client of the URL's server and the database it names; an unreachable server is one answer,
+    whatever the reason, the detail in the log only (as for PostgreSQL)."""
+    from pymongo.errors import PyMongoError
 
-    return pymongo.MongoClient(url, serverSelectionTimeoutMS=5000), parse_uri(url)["database"]
+    from tenants.engines.mongodb import urls
+    from tenants.engines.mongodb.base import client_for
+
+    try:
+        yield client_for(url), urls.database_name(url)
+    except PyMongoError as exc:
+        logger.warning("cannot reach database server for %s: %s", redact(url), exc)
+        raise ProvisioningError(f"cannot reach database server for {redact(url)}") from None
 
 
-def _mongo_exists(url):
-    client, name = _mongo_client(url)
-    with client:
-        return name in client.list_database_names()
+def _mongo_exists(client, name):
+    return name in client.list_database_names()
+
+
+MONGO_TEMPLATES = "conduit_templates"  # {_id: schema fingerprint, database: the migrated template's name}
+
+
+def _mongo_template(url, client):
+    """The name of a migrated template database for the current schema on this server, building one if needed.
+
+    Lock-free: each builder migrates a database of its own, then registers it under the schema fingerprint (a unique
+    _id in the server's `conduit_templates` database); a builder that loses the race drops its copy."""
+    from pymongo.errors import DuplicateKeyError
+
+    registry = client[MONGO_TEMPLATES]["templates"]
+    fingerprint = schema_fingerprint()
+    found = registry.find_one({"_id": fingerprint})
+    if found:
+        return found["database"]
+    from tenants.engines.mongodb import urls
+
+    building = f"conduit_template_{fingerprint}_{uuid.uuid4().hex[:8]}"
+    try:
+        _migrate(_template_info(urls.with_database(url, building)))
+        registry.insert_one({"_id": fingerprint, "database": building})
+        return building
+    except DuplicateKeyError:
+        client.drop_database(building)
+        return registry.find_one({"_id": fingerprint})["database"]
+    except BaseException:
+        client.drop_database(building)
+        raise
 
 
 def _mongo_create(url):
-    if _mongo_exists(url):
-        raise ProvisioningConflict("database already exists on that server")
-    _migrate(_template_info(url))
+    from pymongo.errors import CollectionInvalid
+
+    with _mongo_server(url) as (client, name):
+        if _mongo_exists(client, name):
+            raise ProvisioningConflict(f"database {name} already exists on that server")
+        template, target = client[_mongo_template(url, client)], client[name]
+        # django_migrations first and with check_exists: of two concurrent creators of one database, one fails here.
+        collections = sorted(template.list_collection_names(), key=lambda c: c != "django_migrations")
+        try:
+            for collection in collections:
+                target.create_collection(collection, check_exists=True)
+        except CollectionInvalid as exc:
+            raise ProvisioningConflict(f"database {name} already exists on that server") from exc
+        try:
+            for collection in collections:
+                indexes = [_index_model(spec) for spec in template[collection].list_indexes() if spec["name"] != "_id_"]
+                if indexes:
+                    target[collection].create_indexes(indexes)
+                documents = list(template[collection].find())
+                if documents:
+                    target[collection].insert_many(documents)
+        except BaseException:
+            client.drop_database(name)
+            raise
+
+
+def _index_model(spec):
+    from pymongo import IndexModel
+
+    options = {k: v for k, v in spec.items() if k not in ("key", "v", "ns")}
+    return IndexModel(list(spec["key"].items()), **options)
 
 
 def _mongo_drop(url):
-    client, name = _mongo_client(url)
-    with client:
+    with _mongo_server(url) as (client, name):
         client.drop_database(name)
 
 
@@ -259,9 +323,15 @@ def _mongo_drop(url):
 def check_url(url):
     """Refuse URLs of engines tenants cannot use, with a clear message."""
     if _scheme(url) not in SCHEMES or not str(url).startswith(tuple(f"{s}:" for s in SCHEMES)):
-        raise ProvisioningError(f"unsupported tenant database URL {redact(url)!r}: use sqlite:/// or postgres:// "
+        raise ProvisioningError(f"unsupported tenant database URL {redact(url)!r}: use sqlite:///, postgres:// or mongodb:// "
                                 f"(supported schemes: {', '.join(SCHEMES)})")
     if is_mongodb(url):
+        from tenants.engines.mongodb.urls import MongoURLError, parse
+
+        try:
+            parse(url)
+        except MongoURLError as exc:
+            raise ProvisioningError(str(exc)) from None
         return
     try:
         dj_database_url.parse(url)
@@ -277,12 +347,14 @@ def check_target(url):
     """A new tenant database goes only where the operator allows: SQLite files under CONDUIT_DATABASE_DIRS, servers
     in CONDUIT_DATABASE_HOSTS. Checked before anything touches the target, so no answer says what exists there."""
     check_url(url)
-    if is_mongodb(url):  # spike 14: hosts only
-        from urllib.parse import urlsplit
+    if is_mongodb(url):
+        from tenants.engines.mongodb.urls import host_ports, hosts
+
         allowed = {h.strip().lower() for h in conduit_settings.DATABASE_HOSTS}
-        for host in urlsplit(url).netloc.rsplit("@", 1)[-1].split(","):
-            if host.rsplit(":", 1)[0].lower() not in allowed and host.lower() not in allowed:
-                raise ProvisioningError(f"database host {host!r} is not allowed for tenant databases")
+        for host, host_port in zip(hosts(url), host_ports(url)):
+            if host not in allowed and host_port not in allowed:
+                raise ProvisioningError(f"database host {host!r} is not allowed for tenant databases: an operator can "
+                                        "add it to CONDUIT_DATABASE_HOSTS")
         return
     if is_sqlite(url):
         path = Path(os.path.abspath(sqlite_path(url))).resolve()
@@ -319,7 +391,8 @@ def database_exists(url):
     if is_sqlite(url):
         return sqlite_path(url).exists()
     if is_mongodb(url):
-        return _mongo_exists(url)
+        with _mongo_server(url) as (client, name):
+            return _mongo_exists(client, name)
     dbname, _ = _pg_parts(url)
     with _pg_admin(url) as conn:
         return _pg_exists(conn, dbname)

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.apps import apps
 
 from conduit.fields import iso
-from content.models import Article, Comment
+from content.models import Article, Comment, tag_names
 
 SUBSCRIBABLE = ("article.published", "article.updated", "article.unpublished", "article.deleted",
                 "comment.created", "site.updated")
@@ -52,13 +52,13 @@ def _int(value):
 
 
 def _article(entity_id) -> dict:
-    article = (Article.objects.select_related("author").prefetch_related("tags")
-               .filter(pk=_int(entity_id)).first() if _int(entity_id) is not None else None)
+    article = (Article.objects.select_related("author").filter(pk=_int(entity_id)).first()
+               if _int(entity_id) is not None else None)
     if article is None:
         return {"id": entity_id}
     return {
         "id": article.pk, "slug": article.slug, "title": article.title, "description": article.description,
-        "body": article.body, "tagList": sorted(t.name for t in article.tags.all()), "status": article.status,
+        "body": article.body, "tagList": sorted(tag_names([article.pk])[article.pk]), "status": article.status,
         "author": {"username": article.author.username}, "createdAt": iso(article.created_at),
         "updatedAt": iso(article.updated_at), "publishedAt": iso(article.published_at) if article.published_at else None,
     }

@@ -1,7 +1,6 @@
 """The stack fixtures every test directory may use (registered by tests/conftest.py as a pytest plugin).
 
 Session-scoped: a stack starts on first use and serves the rest of the test process."""
-import os
 import uuid
 
 import pytest
@@ -60,7 +59,8 @@ def pg_stack(tmp_path_factory, pg_prefix):
 
 @pytest.fixture(scope="session")
 def secantus():
-    """Spike 14: a SecantusDB server (MongoDB wire protocol) in its own process on a free port."""
+    """A MongoDB server for the tests: SecantusDB (MongoDB wire protocol, a one-node replica set) in its own process
+    on a free port, over real TCP; its URL, without a database."""
     import subprocess
     import sys
     import time
@@ -69,41 +69,43 @@ def secantus():
 
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "secantus", "--host", "127.0.0.1", "--port", str(port),
-                                "--storage-path", ":memory:"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                "--storage-path", ":memory:"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"mongodb://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
         try:
-            pymongo.MongoClient(f"mongodb://127.0.0.1:{port}/?directConnection=true",
-                                serverSelectionTimeoutMS=500).admin.command("ping")
+            with pymongo.MongoClient(f"{url}/?directConnection=true", serverSelectionTimeoutMS=500) as client:
+                client.admin.command("ping")
             break
-        except Exception:
-            if time.monotonic() > deadline or process.poll() is not None:
+        except pymongo.errors.PyMongoError:
+            if process.poll() is not None:
+                pytest.fail(f"SecantusDB exited: {process.stderr.read().decode(errors='replace')[-2000:]}")
+            if time.monotonic() > deadline:
                 process.kill()
-                raise
+                pytest.fail("SecantusDB did not answer a ping within 30 s")
             time.sleep(0.2)
-    yield f"mongodb://127.0.0.1:{port}"
+    yield url
     process.terminate()
     process.wait(10)
 
 
 @pytest.fixture(scope="session")
 def mongo_stack(tmp_path_factory, secantus):
-    """Spike 14: the embedded profile with tenant databases on MongoDB (SecantusDB)."""
+    """The embedded profile with tenant databases on MongoDB (SecantusDB); the control database stays SQLite."""
     s = served(tmp_path_factory, "mongostack",
                CONDUIT_TENANT_DATABASE_URL=f"{secantus}/conduit_{{slug}}?directConnection=true")
     yield s
     s.stop()
 
 
-SITE_ENGINES = os.environ.get("SPIKE_SITE_ENGINES", "sqlite,postgres").split(",")
-_SITE_PARAMS = {"sqlite": "sqlite", "postgres": pytest.param("postgres", marks=pytest.mark.postgres),
-                "mongo": "mongo"}
+STACKS = {"sqlite": "stack", "postgres": "pg_stack", "mongodb": "mongo_stack"}
 
 
-@pytest.fixture(scope="session", params=[_SITE_PARAMS[e] for e in SITE_ENGINES])
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres),
+                                         pytest.param("mongodb", marks=pytest.mark.mongodb)])
 def site(request):
-    """A fresh tenant on the SQLite stack or on the PostgreSQL stack (shared by the tests of a session)."""
-    stack = request.getfixturevalue({"sqlite": "stack", "postgres": "pg_stack", "mongo": "mongo_stack"}[request.param])
+    """A fresh tenant on the SQLite, the PostgreSQL or the MongoDB stack (shared by the tests of a session)."""
+    stack = request.getfixturevalue(STACKS[request.param])
     return Site(stack, stack.create_tenant())
 
 
