@@ -1,8 +1,9 @@
 """Tenancy benchmarks, side by side in one run (issue: tenancy core).
 
-    .venv/bin/python bench/tenants.py [--tenants 1000] [--registry 10000] [--touch 2000] [--pg URL]
+    .venv/bin/python bench/tenants.py [--tenants 1000] [--registry 10000] [--touch 2000] [--pg URL] [--mongo URL]
 
-1. provisioning one tenant: template clone vs migrations from scratch (SQLite, and PostgreSQL)
+1. provisioning one tenant: template clone vs migrations from scratch (SQLite, PostgreSQL, and MongoDB: `--mongo
+   secantus` starts a SecantusDB server, an emulator, so compare its numbers only with each other)
 2. provisioning N tenants through the real service (registry row, domain, audit, clone)
 3. `manage.py migrate_tenants` with nothing pending over those N tenants (a real process, wall clock)
 4. latency of a tenant-routed endpoint through gunicorn with 10 vs R registered tenants (two servers, interleaved)
@@ -73,6 +74,55 @@ def bench_pg_clone_vs_scratch(server, runs=3):
             for (name,) in conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"]).fetchall():
                 conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
     return statistics.median(clone), statistics.median(scratch)
+
+
+def bench_mongo_clone_vs_scratch(server, runs=3):
+    """MongoDB: the template's collections and indexes recreated (tenants/provisioning.py) vs migrate from scratch."""
+    from tenants import provisioning
+    from tenants.context import TenantInfo
+    from tenants.engines.mongodb.base import client_for
+
+    prefix, query = f"bench_{os.getpid()}", "?directConnection=true"
+    provisioning.database_create(f"{server}/{prefix}_warm{query}")  # builds and registers the template once
+    clone, scratch = [], []
+    try:
+        for i in range(runs):
+            started = time.perf_counter()
+            provisioning.database_create(f"{server}/{prefix}_clone{i}{query}")
+            clone.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            provisioning.database_migrate(TenantInfo(id=0, slug=f"scratch{i}", name="", status="active",
+                                                     database_url=f"{server}/{prefix}_scratch{i}{query}"))
+            scratch.append(time.perf_counter() - started)
+    finally:
+        client = client_for(f"{server}/x{query}")
+        for name in client.list_database_names():
+            if name.startswith(prefix):
+                client.drop_database(name)
+    return statistics.median(clone), statistics.median(scratch)
+
+
+def secantus_server():
+    """A SecantusDB server in its own process on a free port (as the tests start it): (url, process)."""
+    import subprocess
+
+    import pymongo
+
+    from tests.support.stack import free_port
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "secantus", "--host", "127.0.0.1", "--port", str(port),
+                                "--storage-path", ":memory:"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"mongodb://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            with pymongo.MongoClient(f"{url}/?directConnection=true", serverSelectionTimeoutMS=500) as client:
+                client.admin.command("ping")
+            return url, process
+        except pymongo.errors.PyMongoError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("SecantusDB did not start")
 
 
 def bench_provision_many(count):
@@ -170,7 +220,13 @@ def main():
     parser.add_argument("--touch", type=int, default=2000)
     parser.add_argument("--cap", type=int, default=64)
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server ('' to skip)")
+    parser.add_argument("--mongo", default="", help="MongoDB server URL without a database, or 'secantus' to start "
+                                                    "a SecantusDB process ('' to skip)")
+    parser.add_argument("--provisioning-only", action="store_true", help="only part 1 (one tenant per engine)")
     args = parser.parse_args()
+    mongo_process = None
+    if args.mongo == "secantus":
+        args.mongo, mongo_process = secantus_server()
 
     data_dir = Path(tempfile.mkdtemp(prefix="bench-tenants-"))
     try:
@@ -185,6 +241,14 @@ def main():
             rows += [("provision one PostgreSQL tenant: CREATE DATABASE … TEMPLATE", f"{pg_clone * 1000:.1f} ms"),
                      ("provision one PostgreSQL tenant: migrate from scratch", f"{pg_scratch * 1000:.1f} ms"),
                      ("  clone speed-up", f"{pg_scratch / pg_clone:.1f}x")]
+        if args.mongo:
+            mongo_clone, mongo_scratch = bench_mongo_clone_vs_scratch(args.mongo)
+            rows += [("provision one MongoDB tenant: template collections + indexes", f"{mongo_clone * 1000:.1f} ms"),
+                     ("provision one MongoDB tenant: migrate from scratch", f"{mongo_scratch * 1000:.1f} ms"),
+                     ("  clone speed-up", f"{mongo_scratch / mongo_clone:.1f}x")]
+        if args.provisioning_only:
+            _print(rows)
+            return
         total = max(args.tenants, args.touch)
         elapsed = bench_provision_many(total)
         rows += [(f"provision {total} tenants (service: registry + clone + audit)",
@@ -199,12 +263,18 @@ def main():
         rows += [(f"GET {path} median latency, 10 registered tenants", f"{small * 1000:.2f} ms"),
                  (f"GET {path} median latency, {args.registry} registered tenants", f"{large * 1000:.2f} ms"),
                  ("  ratio", f"{large / small:.3f}")]
-        width = max(len(r[0]) for r in rows)
-        print()
-        for label, value in rows:
-            print(f"{label.ljust(width)}  {value}")
+        _print(rows)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+        if mongo_process is not None:
+            mongo_process.terminate()
+
+
+def _print(rows):
+    width = max(len(r[0]) for r in rows)
+    print()
+    for label, value in rows:
+        print(f"{label.ljust(width)}  {value}")
 
 
 if __name__ == "__main__":
