@@ -16,7 +16,9 @@ tenants), and only tenants with something due are opened.
   imported or restored tenant, a control-DB outage at schedule time.
 
 Exactly once: a tenant's due rows are taken with `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL (a second worker
-skips them, and after the commit they are no longer 'scheduled'); SQLite tenant transactions are `BEGIN IMMEDIATE`
+skips them, and after the commit they are no longer 'scheduled'); on MongoDB each due row is claimed in its own
+transaction (re-read as still scheduled, then written; a concurrent claimer write-conflicts and skips it: see
+tenants.db.take_each); SQLite tenant transactions are `BEGIN IMMEDIATE`
 (tenants/connections.py), so two workers' read-then-write transactions on one tenant are serialised and the second
 finds nothing due. Each article is saved through the ORM, so content/signals.py sees scheduled → published and writes
 the same `article.published` outbox event as a manual publish, in the same transaction.
@@ -36,7 +38,7 @@ from django.utils import timezone
 from conduit.conf import conduit_settings
 from content.models import Article, ScheduleMarker
 from tenants.context import tenant_context
-from tenants.db import tenant_atomic, tenant_on_commit
+from tenants.db import take_each, tenant_on_commit
 from tenants.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -80,16 +82,17 @@ def publish_due(*, now=None) -> int:
     now = now or timezone.now()
     published = 0
     while True:
-        with tenant_atomic():
-            due = list(Article.objects.select_for_update(skip_locked=True)
-                       .filter(status=SCHEDULED, publish_at__lte=now).order_by("publish_at", "id")[:BATCH])
-            for article in due:
-                article.status = PUBLISHED
-                article.published_at = timezone.now()
-                article.save(update_fields=["status", "published_at", "updated_at"])  # → article.published
-        published += len(due)
-        if len(due) < BATCH:
+        taken = take_each(Article.objects.filter(status=SCHEDULED, publish_at__lte=now).order_by("publish_at", "id"),
+                          BATCH, _publish)
+        published += taken
+        if taken < BATCH:
             return published
+
+
+def _publish(article) -> None:
+    article.status = PUBLISHED
+    article.published_at = timezone.now()
+    article.save(update_fields=["status", "published_at", "updated_at"])  # → article.published
 
 
 def next_due():

@@ -12,7 +12,7 @@ from conduit.messages import MESSAGES
 from content import scheduling
 from content.models import Article, Comment, Favorite, Follow, Tag
 from tenants.context import require_tenant
-from tenants.db import tenant_atomic
+from tenants.db import lock_rows, tenant_atomic, tenant_transaction
 
 PUBLISHED, DRAFT, SCHEDULED = Article.Status.PUBLISHED, Article.Status.DRAFT, Article.Status.SCHEDULED
 
@@ -42,24 +42,31 @@ def _unique_slug(title: str, exclude_id: int | None = None) -> str:
 
 
 def _save_article(article: Article, tags: list[str] | None) -> Article:
+    new = article.pk is None
     for attempt in range(3):
         try:
-            with tenant_atomic():
-                if article.pk is not None:
-                    # The status stored now, not when the request loaded it (the scheduler may have published it
-                    # meanwhile): content/signals.py then names the change right. Locked until commit.
-                    stored = Article.objects.select_for_update().filter(pk=article.pk).values_list("status", flat=True)
-                    article._stored_status = stored.first()
-                article.save()
-                if article.status == SCHEDULED:  # the worker must find this tenant by its publish_at
-                    scheduling.schedule_noted(slug=require_tenant().slug, publish_at=article.publish_at)
-                if tags is not None:
-                    article.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
-            return article
+            return tenant_transaction(_save_article_once)(article, tags, new)
         except IntegrityError:  # a concurrent writer took the slug: try a suffixed one
             if attempt == 2:
                 raise
             article.slug = f"{_slug_base(article.title)}-{secrets.token_hex(4)}"
+    return article
+
+
+def _save_article_once(article: Article, tags: list[str] | None, new: bool) -> Article:
+    """One attempt (tenant_transaction re-runs it after a MongoDB write conflict): a new article is new again."""
+    if new:
+        article.pk, article._state.adding = None, True
+    else:
+        # The status stored now, not when the request loaded it (the scheduler may have published it meanwhile):
+        # content/signals.py then names the change right. Locked until commit.
+        stored = lock_rows(Article.objects.filter(pk=article.pk)).values_list("status", flat=True)
+        article._stored_status = stored.first()
+    article.save()
+    if article.status == SCHEDULED:  # the worker must find this tenant by its publish_at
+        scheduling.schedule_noted(slug=require_tenant().slug, publish_at=article.publish_at)
+    if tags is not None:
+        article.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tags])
     return article
 
 
@@ -117,14 +124,17 @@ def article_update(*, article: Article, user, data: dict) -> Article:
 
 def article_unpublish_by_owner(*, article: Article, owner) -> Article:
     """Moderation: a site owner takes any article (published or scheduled) back to draft, audited with it."""
-    with tenant_atomic():
-        before = article.status
-        if before != DRAFT:
-            article.status, article.publish_at = DRAFT, None
-            _save_article(article, None)
-            audit_record(actor=owner, action="article.unpublish", target=f"article:{article.slug}",
-                         detail={"from": before, "author": article.author.get_username(), "title": article.title})
+    before = article.status
+    if before != DRAFT:
+        article.status, article.publish_at = DRAFT, None
+        tenant_transaction(_unpublish)(article, owner, before)
     return article
+
+
+def _unpublish(article: Article, owner, before: str) -> None:
+    _save_article(article, None)
+    audit_record(actor=owner, action="article.unpublish", target=f"article:{article.slug}",
+                 detail={"from": before, "author": article.author.get_username(), "title": article.title})
 
 
 def article_delete(*, article: Article, user) -> None:
@@ -140,17 +150,19 @@ def _recount_favorites(article: Article) -> None:
 
 
 def article_favorite(*, article: Article, user) -> Article:
-    with tenant_atomic():
+    def favorite():
         Favorite.objects.get_or_create(article=article, user=user)
-        _recount_favorites(article)
+        _recount_favorites(article)  # concurrent favorites write-conflict on the article (MongoDB): retried
+    tenant_transaction(favorite)()
     return article
 
 
 def article_unfavorite(*, article: Article, user) -> Article:
-    with tenant_atomic():
+    def unfavorite():
         for favorite in Favorite.objects.filter(article=article, user=user):
             favorite.delete()
         _recount_favorites(article)
+    tenant_transaction(unfavorite)()
     return article
 
 
@@ -177,11 +189,11 @@ def comment_delete(*, comment: Comment, user) -> None:
 def profile_follow(*, follower, followee) -> None:
     if follower.pk == followee.pk:
         raise Invalid("profile", MESSAGES["cannot_follow_self"])
-    with tenant_atomic():
-        Follow.objects.get_or_create(follower=follower, followee=followee)
+    tenant_transaction(lambda: Follow.objects.get_or_create(follower=follower, followee=followee))()
 
 
 def profile_unfollow(*, follower, followee) -> None:
-    with tenant_atomic():
+    def unfollow():
         for follow in Follow.objects.filter(follower=follower, followee=followee):
             follow.delete()
+    tenant_transaction(unfollow)()

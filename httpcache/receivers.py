@@ -20,8 +20,9 @@ def _changed(using, **kwargs):
     if tenant is None or (using != tenant.alias and tenant.id != 0):  # control-DB writes; 0: the single site
         return
     connection = connections[using]
-    if connection.in_atomic_block and any(getattr(pending[1], "httpcache_slug", None) == tenant.slug
-                                          for pending in connection.run_on_commit):
+    in_transaction = connection.in_atomic_block or getattr(connection, "in_atomic_block_mongo", False)  # MongoDB
+    if in_transaction and any(getattr(pending[1], "httpcache_slug", None) == tenant.slug
+                              for pending in connection.run_on_commit):
         return  # one bump per transaction
     bump = partial(version.bump, tenant.slug)
     bump.httpcache_slug = tenant.slug

@@ -89,6 +89,12 @@ def secantus():
     process.wait(10)
 
 
+@pytest.fixture
+def mongo_tenant_url(secantus):
+    """A tenant database URL pattern on the SecantusDB server, for tenants created in-process."""
+    return f"{secantus}/ctest_{uuid.uuid4().hex[:8]}_{{slug}}?directConnection=true"
+
+
 @pytest.fixture(scope="session")
 def mongo_stack(tmp_path_factory, secantus):
     """The embedded profile with tenant databases on MongoDB (SecantusDB); the control database stays SQLite."""
