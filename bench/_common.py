@@ -57,3 +57,25 @@ Favorite.objects.bulk_create([Favorite(user=u, article=a) for a in articles for 
 Follow.objects.bulk_create([Follow(follower=users[i], followee=users[(i + 1) % 10]) for i in range(10)])
 print(Article.objects.count(), "articles")
 """
+
+
+def secantus_server():
+    """A SecantusDB server in its own process on a free port (as the tests start it): (url, process)."""
+    import subprocess
+    import time
+
+    import pymongo
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "secantus", "--host", "127.0.0.1", "--port", str(port),
+                                "--storage-path", ":memory:"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"mongodb://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            with pymongo.MongoClient(f"{url}/?directConnection=true", serverSelectionTimeoutMS=500) as client:
+                client.admin.command("ping")
+            return url, process
+        except pymongo.errors.PyMongoError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("SecantusDB did not start")

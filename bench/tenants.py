@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import setup_django  # noqa: E402
+from _common import secantus_server, setup_django  # noqa: E402
 from tests.support.stack import Stack  # noqa: E402
 
 
@@ -100,29 +100,6 @@ def bench_mongo_clone_vs_scratch(server, runs=3):
             if name.startswith(prefix):
                 client.drop_database(name)
     return statistics.median(clone), statistics.median(scratch)
-
-
-def secantus_server():
-    """A SecantusDB server in its own process on a free port (as the tests start it): (url, process)."""
-    import subprocess
-
-    import pymongo
-
-    from tests.support.stack import free_port
-
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "secantus", "--host", "127.0.0.1", "--port", str(port),
-                                "--storage-path", ":memory:"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"mongodb://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            with pymongo.MongoClient(f"{url}/?directConnection=true", serverSelectionTimeoutMS=500) as client:
-                client.admin.command("ping")
-            return url, process
-        except pymongo.errors.PyMongoError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("SecantusDB did not start")
 
 
 def bench_provision_many(count):
