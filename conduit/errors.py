@@ -25,10 +25,23 @@ def _flatten(detail, field="body"):
     return {field: [str(detail)]}
 
 
+_retryable = []  # predicates: is this exception a conflict the client may simply retry? (registered by lower layers)
+
+
+def register_retryable(predicate):
+    """Count exceptions matching `predicate` as "busy, retry" (503 with Retry-After) rather than server errors: e.g.
+    tenants.db registers MongoDB's transient transaction errors that outlived its retries, or hit a write that has
+    none (a concurrent write of the same document)."""
+    _retryable.append(predicate)
+    return predicate
+
+
 def exception_handler(exc, context):
     """The one DRF exception handler: ApplicationErrors by their status, DRF's own errors flattened to the shape."""
     if isinstance(exc, ApplicationError):
         return error_response(exc.status, exc.field, exc.message, **exc.headers)
+    if any(predicate(exc) for predicate in _retryable):
+        return error_response(503, "body", MESSAGES["busy"], Retry_After="1")
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

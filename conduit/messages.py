@@ -49,6 +49,7 @@ MESSAGES = {
     "route_not_found": "Not found.",
     "route_forbidden": "Forbidden.",
     "server_error": "Internal server error.",
+    "busy": "a concurrent change to the same data conflicted with this one; nothing was saved, try again",
 }
 
 # DRF field error codes → texts, for the input fields of the tenant API (see content/serializers.py).

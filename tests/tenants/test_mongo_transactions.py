@@ -69,3 +69,20 @@ def test_a_write_conflicted_transaction_is_run_again(mongo_tenant, secantus):
 
     assert touch() == "done"
     assert attempts == ["contended", "renamed"]  # the second attempt read the winner's commit
+
+
+def test_a_conflict_left_after_retries_is_a_503_to_retry_not_a_500():
+    """What outlives tenant_transaction's retries (or hits a write without them) tells the client to retry."""
+    from django.db import DatabaseError
+    from pymongo.errors import OperationFailure
+
+    from conduit.errors import exception_handler
+
+    conflict = OperationFailure("WriteConflict", code=112, details={"errorLabels": ["TransientTransactionError"]})
+    try:
+        raise DatabaseError("wrapped by the backend") from conflict
+    except DatabaseError as wrapped:
+        response = exception_handler(wrapped, {})
+    assert response.status_code == 503 and response["Retry-After"] == "1"
+    assert "try again" in response.data["errors"]["body"][0]
+    assert exception_handler(DatabaseError("disk full"), {}) is None  # any other database error stays a 500
