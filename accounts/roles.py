@@ -70,7 +70,7 @@ def owner_email_apply(*, user=None):
             return None
         User = get_user_model()
         if user is None:
-            user = User.objects.using(tenant_alias()).filter(email__iexact=email).first()
+            user = User.objects.using(tenant_alias()).filter(email_key=User.identity_key(email)).first()
             if user is None:
                 return None  # not registered yet: applied when they register
         User.objects.using(tenant_alias()).filter(pk=user.pk).update(is_owner=True)

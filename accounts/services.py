@@ -16,19 +16,15 @@ from tenants.db import tenant_atomic
 
 User = get_user_model()
 UNIQUE_FIELDS = ("username", "email")
-# Unique constraints of accounts_user by name: the columns' own (PostgreSQL `<table>_<column>_key`, SQLite
-# `<table>.<column>`) and the case-insensitive ones of migration 0003.
-CONFLICT_FIELDS = {
-    **{f"accounts_user_{field}_key": field for field in UNIQUE_FIELDS},
-    **{f"accounts_user.{field}": field for field in UNIQUE_FIELDS},
-    **{f"accounts_user_{field}_ci_unique": field for field in UNIQUE_FIELDS},
-}
+# Unique constraints of accounts_user by name, on username/email and on their keys (migration 0005): PostgreSQL
+# `<table>_<column>_key` or `<table>_<column>_<hash>_uniq`, SQLite `<table>.<column>`.
+CONFLICT_NAME = re.compile(r"accounts_user[._](username|email)(?:_key)?(?:_key|_[0-9a-f]+_uniq)?")
 
 
 def _normalised(field: str, value: str | None) -> str | None:
     """NFKC (fullwidth 'ａｄｍｉｎ' is 'admin'), as Django's UsernameField does; an email's domain in lower case.
 
-    Uniqueness is then case-insensitive: here (iexact) and in the database (unique on Lower(), migration 0002).
+    Uniqueness is then case-insensitive, on User.identity_key (the username_key/email_key columns, migration 0005).
     """
     if value is None:
         return None
@@ -50,7 +46,7 @@ def _check_unique(*, username: str | None, email: str | None, exclude_id: int | 
     for field, value in (("username", username), ("email", email)):
         if value is None:
             continue
-        taken = User.objects.filter(**{f"{field}__iexact": value})
+        taken = User.objects.filter(**{f"{field}_key": User.identity_key(value)})
         if exclude_id is not None:
             taken = taken.exclude(pk=exclude_id)
         if taken.exists():
@@ -65,12 +61,27 @@ def _set_password(user, password: str) -> None:
     user.set_password(password)
 
 
+def _conflict_field(exc: IntegrityError, user) -> str | None:
+    """The field whose uniqueness `exc` reports: by constraint name where the engine gives one we know, else (a
+    MongoDB duplicate key, or a name not known here) the field whose key another user now holds."""
+    match = CONFLICT_NAME.fullmatch(constraint_name(exc) or "")
+    if match:
+        return match[1]
+    for field in UNIQUE_FIELDS:
+        taken = User.objects.filter(**{f"{field}_key": User.identity_key(getattr(user, field))})
+        if user.pk is not None:
+            taken = taken.exclude(pk=user.pk)
+        if taken.exists():
+            return field
+    return None
+
+
 def _save(user) -> None:
     try:
         with tenant_atomic():
             user.save()
     except IntegrityError as exc:  # lost a race against a concurrent registration
-        field = CONFLICT_FIELDS.get(constraint_name(exc))
+        field = _conflict_field(exc, user)
         if field is None:  # not a uniqueness race on username/email: a real fault, not the client's
             raise
         raise Conflict(field) from exc

@@ -19,4 +19,5 @@ def owner_list():
 
 
 def user_by_username(username: str):
-    return get_user_model().objects.filter(username__iexact=username).first()
+    User = get_user_model()
+    return User.objects.filter(username_key=User.identity_key(username)).first()

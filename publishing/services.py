@@ -43,7 +43,8 @@ def _site_update(actor, data: dict, alias: str) -> SiteSettings:
 
 
 def _user(username: str, *, field: str):
-    user = get_user_model().objects.using(tenant_alias()).filter(username__iexact=username).first()
+    User = get_user_model()
+    user = User.objects.using(tenant_alias()).filter(username_key=User.identity_key(username)).first()
     if user is None:
         if field == "username":  # named in a request body: the input is at fault
             raise Invalid("username", MESSAGES["not_found"])

@@ -20,3 +20,17 @@ def test_a_lost_race_is_a_conflict_named_by_the_constraint(engine, field, spelli
         with pytest.raises(Conflict) as caught:
             _save(user)
     assert (caught.value.field, caught.value.status) == (field, 409)
+
+
+def test_every_write_path_keeps_the_keys(make_tenant):
+    """createsuperuser's create_superuser, bulk_create and a save of named fields all write the keys."""
+    from accounts.models import User
+    from tenants.context import tenant_context
+
+    with tenant_context(make_tenant()):
+        boss = User.objects.create_superuser("Boss", "Boss@Example.COM", "pw")
+        User.objects.bulk_create([User(username="ＢＵＬＫ", email="Bulk@example.com")])
+        boss.username, boss.email = "Renamed", "Renamed@Example.COM"
+        boss.save(update_fields=["username", "email"])
+        keys = set(User.objects.values_list("username_key", "email_key"))
+    assert keys == {("renamed", "renamed@example.com"), ("bulk", "bulk@example.com")}
