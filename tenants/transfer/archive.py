@@ -1,5 +1,6 @@
 """A portable, versioned archive of one tenant (tar.gz: manifest.json, a JSON-lines file per table, media)."""
 import base64
+import contextlib
 import datetime
 import decimal
 import hashlib
@@ -7,6 +8,7 @@ import io
 import json
 import tarfile
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -16,16 +18,18 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
+from conduit.conf import conduit_settings
 from tenants import provisioning
 from tenants.connections import ensure_alias, release_tenant
 from tenants.context import TenantInfo
-from tenants.models import Tenant
+from tenants.models import Tenant, TenantMove
 from tenants.router import CONTROL_APPS
 from tenants.selectors import tenant_get
 from tenants.services import Actor, TenantError, audit_record, validate_slug
 from tenants.transfer import tables
 from tenants.transfer.files import tenant_files
 from tenants.transfer.reader import FORMAT, READ_ERRORS, VERSION, ArchiveError, ArchiveReader
+from tenants.transfer.recovery import set_read_only
 
 __all__ = ["ArchiveError", "FORMAT", "VERSION", "tenant_export", "tenant_import"]
 
@@ -69,31 +73,61 @@ def _add_bytes(tar, name, data):
     tar.addfile(member, io.BytesIO(data))
 
 
+@contextlib.contextmanager
+def _snapshot(tenant, alias):
+    """Every table read inside this sees one state of the tenant.
+
+    SQLite and PostgreSQL: one (repeatable-read, read-only) transaction. MongoDB: Django's atomic() is a no-op there,
+    and a snapshot session (start_session(snapshot=True)) is not used because SecantusDB, the server the tests run,
+    accepts snapshot=True but reads later writes (probed), so nothing could test it; and on a real mongod a snapshot
+    older than minSnapshotHistoryWindowInSeconds (300 s) fails a long export with SnapshotTooOld. Instead the tenant
+    is made read-only for the export, the switch a move uses (writes are refused with a 503 and Retry-After), and the
+    export fails if anything changed the tenant's row meanwhile (e.g. a move's recovery made it writable)."""
+    if connections[alias].vendor != "mongodb":
+        with transaction.atomic(using=alias):
+            if connections[alias].vendor == "postgresql":
+                connections[alias].cursor().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+        return
+    if tenant.read_only:  # a move (or an operator) holds it read-only already: leave the switch to them
+        yield
+        return
+    set_read_only(tenant.pk, True)
+    marked = Tenant.objects.get(pk=tenant.pk).updated_at
+    try:
+        time.sleep(conduit_settings.REGISTRY_REFRESH_SECONDS + conduit_settings.MOVE_GRACE_SECONDS)
+        yield
+        if Tenant.objects.get(pk=tenant.pk).updated_at != marked:
+            raise TenantError(f"tenant '{tenant.slug}' changed during the export (it was made writable or moved); "
+                              "retry the export")
+    finally:
+        if not TenantMove.objects.filter(tenant_id=tenant.pk, status__in=TenantMove.ACTIVE).exists():
+            set_read_only(tenant.pk, False)
+
+
 def tenant_export(*, slug: str, path: str | Path, actor: Actor, media: bool = False) -> dict:
     """Write the tenant's tables (a consistent snapshot) and optionally its media to `path`; returns the manifest."""
     tenant = tenant_get(slug=slug)
     alias = ensure_alias(tenant.info())
     models = tables.tenant_models()
     manifest = {
-        "format": FORMAT, "version": VERSION, "created_at": timezone.now().isoformat(),
+        "format": FORMAT, "version": VERSION, "checksum": tables.CHECKSUM_MS, "created_at": timezone.now().isoformat(),
         "tenant": {"slug": tenant.slug, "name": tenant.name}, "schema_fingerprint": provisioning.schema_fingerprint(),
         "migrations": tables.applied_migrations(alias), "tables": {}, "media": [],
     }
     with tempfile.TemporaryDirectory() as tmp:
-        with transaction.atomic(using=alias):  # one snapshot of every table
-            if connections[alias].vendor == "postgresql":
-                connections[alias].cursor().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        with _snapshot(tenant, alias):  # one snapshot of every table
             for model in models:
-                digest, count = hashlib.sha256(), 0
+                digest, checksum, count = hashlib.sha256(), tables.Digest(tables.CHECKSUM_MS), 0
                 with open(Path(tmp) / f"{model._meta.db_table}.jsonl", "wb") as out:
-                    for row in tables.read_rows(alias, model):
-                        line = tables.encode_row(row).encode() + b"\n"
+                    for row in checksum.feed(tables.read_rows(alias, model)):
+                        line = tables.encode_row(row).encode() + b"\n"  # the data stays lossless (µs)
                         out.write(line)
                         digest.update(line)
                         count += 1
                 manifest["tables"][model._meta.db_table] = {
                     "model": model._meta.label_lower, "columns": tables.columns(model), "rows": count,
-                    "sha256": digest.hexdigest(),
+                    "sha256": digest.hexdigest(), "checksum": checksum.value[1],
                 }
         media = media and tenant_files() is not None
         storage = _media_storage() if media else None
@@ -157,7 +191,9 @@ def _insert(alias, model, name, rows):
         raise ArchiveError(f"archive member {name} does not fit table {model._meta.db_table}: {reason}") from None
 
 
-def _load(reader, manifest, alias, models):
+def _load(reader, manifest, alias, models, recomputed=None):
+    """Load every table, checking each member against the archive's sha256; with `recomputed` (a dict), also put
+    there each table's (rows, digest in tables.CHECKSUM_MS) of the archived rows."""
     by_table = {m._meta.db_table: m for m in models}
     if set(by_table) != set(manifest["tables"]):
         raise ArchiveError("archive tables do not match this schema")
@@ -168,7 +204,10 @@ def _load(reader, manifest, alias, models):
         if entry["columns"] != tables.columns(model):
             raise ArchiveError(f"archive columns of {table} do not match this schema")
         digest, count, chunk, size = hashlib.sha256(), 0, [], 0
+        checksum = tables.Digest(tables.CHECKSUM_MS)
         for row, length in _rows(reader, name, len(entry["columns"]), digest):
+            if recomputed is not None:
+                checksum.add(row)
             chunk.append(row)
             size += length
             if len(chunk) >= tables.BATCH or size >= CHUNK_BYTES:
@@ -177,6 +216,8 @@ def _load(reader, manifest, alias, models):
         count += _insert(alias, model, name, chunk) if chunk else 0
         if count != entry["rows"] or digest.hexdigest() != entry["sha256"]:
             raise ArchiveError(f"archive data of {table} is corrupt (row count or checksum differs)")
+        if recomputed is not None:
+            recomputed[table] = checksum.value
     tables.reset_sequences(alias, models)
 
 
@@ -190,6 +231,20 @@ def _confine_media_keys(alias, old_slug, slug):
         files.confine(alias, old_slug, slug)
     except ValueError as exc:
         raise ArchiveError(str(exc)) from exc
+
+
+def _expected_digests(manifest, vendor):
+    """({table: (rows, digest)} the loaded database must match, or None and a dict `_load` fills).
+
+    Version 2 archives record each table's digest at milliseconds (tables.CHECKSUM_MS), which every engine
+    reproduces. Older archives have only the sha256 of their data lines, i.e. the µs digest: a SQLite or PostgreSQL
+    database is verified against it exactly as before. MongoDB cannot hold microseconds, so there the data lines
+    are still checked against that sha256 as they load, and the database against the ms digest of those rows."""
+    if manifest["version"] >= 2:
+        return {t: (e["rows"], e["checksum"]) for t, e in manifest["tables"].items()}, None
+    if vendor == "mongodb":
+        return None, {}
+    return {t: (e["rows"], e["sha256"]) for t, e in manifest["tables"].items()}, None
 
 
 def tenant_import(*, path: str | Path, actor: Actor, slug: str | None = None,
@@ -213,11 +268,15 @@ def tenant_import(*, path: str | Path, actor: Actor, slug: str | None = None,
             alias = ensure_alias(info)
             # An older archive loads into the schema it was made with (historical models), then migrates forward.
             models = tables.tenant_models(tables.schema_at(alias, older) if older else apps)
+            expected, recomputed = _expected_digests(manifest, connections[alias].vendor)
+            # Not a transaction on MongoDB (Django's atomic() is a no-op there), and none is needed: on any failure
+            # the new database is dropped below.
             with transaction.atomic(using=alias):
-                _load(reader, manifest, alias, models)
-            actual = tables.database_digest(alias, models)
-            for table, entry in manifest["tables"].items():
-                if actual[table] != (entry["rows"], entry["sha256"]):
+                _load(reader, manifest, alias, models, recomputed)
+            checksum = tables.CHECKSUM_US if manifest["version"] < 2 and recomputed is None else tables.CHECKSUM_MS
+            actual = tables.database_digest(alias, models, checksum)
+            for table, entry in (expected or recomputed).items():
+                if actual[table] != entry:
                     raise ArchiveError(f"imported {table} does not match the archive checksum")
             if older:
                 tables.migrate_forward(alias)

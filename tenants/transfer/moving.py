@@ -1,4 +1,5 @@
 """Move a tenant to another database: read-only, clone, copy, verify, switch, writable; recoverable at every step."""
+import contextlib
 import dataclasses
 import os
 import socket
@@ -9,7 +10,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 
 from conduit.conf import conduit_settings
@@ -143,7 +144,12 @@ def _run_steps(move, report):
     src, dst = ensure_alias(source), ensure_alias(target)
     models = tables.tenant_models()
     copied, t0, expected = 0, time.monotonic(), {}
-    with tables.atomic(dst):
+    # The target is fresh and unknown to every reader until the switch, so a failure needs no rollback: move_abort
+    # drops it. SQL engines still copy in one transaction (cheap there, and never a half-written file). A MongoDB
+    # target gets no transaction: one spanning every table (10,000 articles and more) would run into the server's
+    # transactionLifetimeLimitSeconds (60 s) and pin its cache; and Django's atomic() is a no-op there anyway.
+    in_one_transaction = connections[dst].vendor != "mongodb"
+    with transaction.atomic(using=dst) if in_one_transaction else contextlib.nullcontext():
         tables.clear_tables(dst, models)
         for index, model in enumerate(models, 1):
             digest = tables.Digest()

@@ -8,7 +8,7 @@ from conduit.conf import conduit_settings
 from tenants.services import TenantError
 
 FORMAT = "conduit-tenant-archive"
-VERSION = 1
+VERSION = 2  # 2: each table also has "checksum", its rows' digest in format tables.CHECKSUM_MS (datetimes at ms)
 MANIFEST = "manifest.json"
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 READ_ERRORS = (OSError, EOFError, zlib.error, tarfile.TarError)
@@ -61,6 +61,9 @@ def validate_manifest(manifest) -> dict:
         _expect(_is_int(entry.get("rows")), f"{where}.rows", "a whole number")
         _expect(isinstance(entry.get("sha256"), str) and SHA256_RE.match(entry["sha256"]), f"{where}.sha256",
                 "64 lowercase hex digits")
+        if version >= 2:
+            _expect(isinstance(entry.get("checksum"), str) and SHA256_RE.match(entry["checksum"]),
+                    f"{where}.checksum", "64 lowercase hex digits")
     media = manifest.get("media")
     _expect(isinstance(media, list), "media", "a list")
     seen = set()

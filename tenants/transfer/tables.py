@@ -16,18 +16,15 @@ from django.db.migrations.recorder import MigrationRecorder
 from tenants.router import CONTROL_APPS, is_control_model
 
 BATCH = 2000
-DATETIME_MS = __import__("os").environ.get("SPIKE_DATETIME_MS") == "1"
 
-
-def atomic(alias):
-    """A transaction on `alias` whatever its engine (spike 14: Django's atomic() is a no-op on MongoDB)."""
-    from django.db import transaction
-
-    if connections[alias].vendor == "mongodb":
-        from django_mongodb_backend import transaction as mongo_transaction
-
-        return mongo_transaction.atomic(using=alias)
-    return transaction.atomic(using=alias)
+# Checksum formats. A digest hashes rows encoded by `encode_row(row, checksum)`:
+# - CHECKSUM_US (1): datetimes at microseconds. Archives of format version 1 (no "checksum" in the manifest) carry
+#   only this kind: the sha256 of their data lines, which are the rows encoded this way.
+# - CHECKSUM_MS (2, current): datetimes truncated to milliseconds on every engine, because MongoDB stores
+#   milliseconds (a µs digest of a SQLite row never equals the one read back from MongoDB). Moves verify with it,
+#   and archives from version 2 record it per table beside the sha256 of their (still µs, lossless) data lines.
+CHECKSUM_US, CHECKSUM_MS = 1, 2
+CHECKSUM = CHECKSUM_MS
 
 
 def tenant_models(app_registry=apps):
@@ -68,8 +65,9 @@ def read_rows(alias, model):
     return model._base_manager.using(alias).order_by("pk").values_list(*columns(model)).iterator(chunk_size=BATCH)
 
 
-def normalise(value):
-    """One value in a form that is the same whichever engine it was read from (JSON-safe)."""
+def normalise(value, checksum=CHECKSUM_US):
+    """One value in a form that is the same whichever engine it was read from (JSON-safe); datetimes at µs, or at
+    ms for `checksum=CHECKSUM_MS` (truncated, as pymongo stores them)."""
     if value is None or isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return value
     if isinstance(value, bool):
@@ -77,8 +75,8 @@ def normalise(value):
     if isinstance(value, datetime.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(datetime.timezone.utc)
-        if DATETIME_MS:  # spike 14: MongoDB keeps milliseconds, so compare at that precision
-            return {"dt": value.replace(microsecond=value.microsecond // 1000 * 1000).isoformat(timespec="microseconds")}
+        if checksum == CHECKSUM_MS:
+            value = value.replace(microsecond=value.microsecond // 1000 * 1000)
         return {"dt": value.isoformat(timespec="microseconds")}
     if isinstance(value, (datetime.date, datetime.time)):
         return {"d": value.isoformat()}
@@ -93,26 +91,27 @@ def normalise(value):
     return {"json": json.dumps(value, sort_keys=True, separators=(",", ":"))}
 
 
-def encode_row(row):
-    return json.dumps([normalise(v) for v in row], separators=(",", ":"), ensure_ascii=False)
+def encode_row(row, checksum=CHECKSUM_US):
+    """A row as one JSON line: at µs (the default) it is an archive's data line, lossless."""
+    return json.dumps([normalise(v, checksum) for v in row], separators=(",", ":"), ensure_ascii=False)
 
 
-def table_digest(alias, model):
+def table_digest(alias, model, checksum=CHECKSUM):
     """(row count, sha256 of the normalised rows in primary-key order)."""
-    digest = Digest()
+    digest = Digest(checksum)
     for _ in digest.feed(read_rows(alias, model)):
         pass
     return digest.value
 
 
-def database_digest(alias, models=None):
-    return {m._meta.db_table: table_digest(alias, m) for m in models or tenant_models()}
+def database_digest(alias, models=None, checksum=CHECKSUM):
+    return {m._meta.db_table: table_digest(alias, m, checksum) for m in models or tenant_models()}
 
 
 def clear_tables(alias, models):
     """Empty every table (children first), e.g. the content types the template was cloned with."""
     connection = connections[alias]
-    if connection.vendor == "mongodb":  # spike 14
+    if connection.vendor == "mongodb":
         for model in reversed(models):
             connection.get_collection(model._meta.db_table).delete_many({}, session=connection.session)
         return
@@ -133,7 +132,7 @@ def insert_rows(alias, model, rows):
     table, cols = quote(model._meta.db_table), ", ".join(quote(f.column) for f in ordered)
     prepared = ([f.get_db_prep_save(v, connection=connection) for f, v in zip(ordered, row)] for row in rows)
     total = 0
-    if connection.vendor == "mongodb":  # spike 14: documents keyed by column, the ObjectId _id left to the driver
+    if connection.vendor == "mongodb":  # documents keyed by column, the ObjectId _id left to the driver
         collection = connection.get_collection(model._meta.db_table)
         columns = [f.column for f in ordered]
         while batch := list(itertools.islice(prepared, BATCH)):
@@ -157,14 +156,17 @@ def insert_rows(alias, model, rows):
 class Digest:
     """Row count and sha256 of normalised rows, fed while the rows stream past (one read for copy and checksum)."""
 
-    def __init__(self):
-        self.count, self.hash = 0, hashlib.sha256()
+    def __init__(self, checksum=CHECKSUM):
+        self.count, self.hash, self.checksum = 0, hashlib.sha256(), checksum
+
+    def add(self, row):
+        self.hash.update(encode_row(row, self.checksum).encode())
+        self.hash.update(b"\n")
+        self.count += 1
 
     def feed(self, rows):
         for row in rows:
-            self.hash.update(encode_row(row).encode())
-            self.hash.update(b"\n")
-            self.count += 1
+            self.add(row)
             yield row
 
     @property
@@ -175,7 +177,7 @@ class Digest:
 def reset_sequences(alias, models):
     """Make the next generated id follow the highest copied one (PostgreSQL sequences / sqlite_sequence)."""
     connection = connections[alias]
-    if connection.vendor == "mongodb":  # spike 14: the counters collection (tenants/engines/mongodb/compiler.py)
+    if connection.vendor == "mongodb":  # the counters collection (tenants/engines/mongodb/compiler.py)
         from django.db.models import Max
 
         from tenants.engines.mongodb.compiler import COUNTERS, integer_auto_pk
