@@ -1,6 +1,7 @@
 """Usernames and emails are unique by their stored keys (NFKC, lower case) on every engine (docs/mongodb.md row 8).
 
-Through `tenant_command shell` and the ORM, so each runs on the `site` fixture's three engines: MongoDB skipped the Lower() constraints these keys replace.
+Through `tenant_command shell` and the ORM, so each runs on the `site` fixture's three engines: MongoDB skipped the
+Lower() constraints these keys replace.
 """
 from tests.support.client import PASSWORD, Site
 
