@@ -13,10 +13,14 @@ from tests.support.stack import ROOT, Stack
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(params=["db", "kafka"])
+@pytest.fixture(params=["db", "kafka", pytest.param("db-mongodb", marks=pytest.mark.mongodb)])
 def pipeline(request, tmp_path):
+    """The stack and a run_worker: the embedded bus, Kafka (nafka), or the embedded bus with MongoDB tenants."""
     env = {"CONDUIT_REGISTRY_REFRESH_SECONDS": "0.2"}
     broker = None
+    if request.param == "db-mongodb":
+        secantus = request.getfixturevalue("secantus")
+        env["CONDUIT_TENANT_DATABASE_URL"] = f"{secantus}/pipeline_{uuid.uuid4().hex[:6]}_{{slug}}?directConnection=true"
     if request.param == "kafka":
         broker = Nafka(tmp_path).start()
         env["CONDUIT_EVENT_BUS"] = broker.url

@@ -187,13 +187,24 @@ def test_the_same_flow_on_elasticsearch(make_tenant, model, fake_es, search_url)
     assert f"conduit-{tenant.slug}" in fake_es.store.indices
 
 
-@pytest.mark.postgres
-def test_a_postgresql_tenant_indexes_the_same_way(make_tenant, pg_tenant_url, model):
-    tenant = make_tenant(database_url=pg_tenant_url)
+@pytest.mark.parametrize("engine_url", [pytest.param("pg_tenant_url", marks=pytest.mark.postgres),
+                                        pytest.param("mongo_tenant_url", marks=pytest.mark.mongodb)])
+def test_a_postgresql_or_mongodb_tenant_indexes_the_same_way(make_tenant, engine_url, request, model):
+    tenant = make_tenant(database_url=request.getfixturevalue(engine_url))
     with tenant_context(tenant):
         author = writer()
-        bread, draft = publish(author, *BREAD), publish(author, "Draft bread", "bread", status="draft")
+        bread = publish(author, *BREAD, tags=["baking"])
+        draft = publish(author, "Draft bread", "bread", status="draft")
     assert indexing.index_events([event(tenant, bread), event(tenant, draft)]) == [None, None]
     assert indexing.embed_pending(tenant=tenant.slug) == 1
     assert [h.id for h in _search(tenant, "bread").hits] == [bread.id]
     assert _search(tenant, PARAPHRASE, mode="semantic").hits[0].id == bread.id
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("reindex", tenant.slug, stdout=out)  # the tenant's published articles read back, tags included
+    assert f"{tenant.slug}: text 1/1" in out.getvalue().splitlines()
+    assert [h.id for h in _search(tenant, "bread", mode="text", tag="baking").hits] == [bread.id]
+    assert get_backend().stats(tenant.slug) == {"documents": 1, "vectors": 1, "pending": 0}
