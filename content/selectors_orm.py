@@ -70,8 +70,11 @@ def article_detail(*, slug, user):
 
 
 def tag_list():
-    published = list(Article.objects.filter(status=PUBLISHED).values_list("pk", flat=True))
-    tag_ids = set(Article.tags.through.objects.filter(article_id__in=published).values_list("tag_id", flat=True))
+    # Tags in use, less those used only by unpublished articles: the $nin holds the few drafts and scheduled ones,
+    # not every published id.
+    unpublished = list(Article.objects.exclude(status=PUBLISHED).values_list("pk", flat=True))
+    tag_ids = set(Article.tags.through.objects.exclude(article_id__in=unpublished)
+                  .values_list("tag_id", flat=True).distinct())
     return sorted(Tag.objects.filter(pk__in=tag_ids).values_list("name", flat=True))
 
 

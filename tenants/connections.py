@@ -40,9 +40,11 @@ def database_settings(url):
 def mongodb_settings(url):
     """A MongoDB tenant: the URL (credentials, options) goes to the server's shared client; its path names the
     database. Engine: the backend plus integer ids and one client per server (tenants/engines/mongodb)."""
-    from tenants.engines.mongodb.urls import database_name
+    from tenants.engines.mongodb.urls import database_name, redacted
 
-    return {"ENGINE": "tenants.engines.mongodb", "NAME": database_name(url), "HOST": url, "CONN_MAX_AGE": None}
+    # URL_SECRET: Django's debug pages and settings dumps hide keys naming a secret; HOST would show the password.
+    return {"ENGINE": "tenants.engines.mongodb", "NAME": database_name(url), "HOST": redacted(url), "URL_SECRET": url,
+            "CONN_MAX_AGE": None}
 
 
 def ensure_alias(tenant):
@@ -93,8 +95,13 @@ def release_alias(alias):
     _thread_lru().pop(alias, None)
     _close_own(alias)
     with _lock:
-        connections.settings.pop(alias, None)
+        config = connections.settings.pop(alias, None)
         settings.DATABASES.pop(alias, None)
+    if config and "URL_SECRET" in config:  # MongoDB: close the server's shared client if no other alias uses it
+        from tenants.engines.mongodb.base import release
+
+        release(config["URL_SECRET"],
+                [c["URL_SECRET"] for c in list(connections.settings.values()) if "URL_SECRET" in c])
 
 
 def release_tenant(tenant):

@@ -65,7 +65,7 @@ def _mongo(alias):
 def is_transient(exc):
     """A MongoDB error after which the whole transaction may succeed if run again (server-labelled
     TransientTransactionError, WriteConflict, or our own doomed-transaction abort); searched along the
-    cause/context chain, as the backend wraps pymongo errors in Django's."""
+    cause chain, as the backend wraps pymongo errors in Django's."""
     from pymongo.errors import PyMongoError
 
     seen = set()
@@ -76,7 +76,8 @@ def is_transient(exc):
         if isinstance(exc, PyMongoError) and (exc.has_error_label("TransientTransactionError")
                                               or getattr(exc, "code", None) == 112):  # WriteConflict
             return True
-        exc = exc.__cause__ or exc.__context__
+        exc = exc.__cause__  # the explicit chain only (the backend wraps pymongo errors `from` them): an unrelated
+        # error raised while handling a conflict stays what it is
     return False
 
 

@@ -4,6 +4,7 @@ import hashlib
 import logging
 import os
 import shutil
+import time
 import uuid
 from contextlib import contextmanager
 from functools import lru_cache
@@ -231,16 +232,22 @@ def _pg_drop(url):
 
 @contextmanager
 def _mongo_server(url):
-    """The shared client of the URL's server and the database it names; an unreachable server is one answer,
-    whatever the reason, the detail in the log only (as for PostgreSQL)."""
-    from pymongo.errors import PyMongoError
+    """The shared client of the URL's server and the database it names. An unreachable server is one answer,
+    whatever the reason, the detail in the log only (as for PostgreSQL); a command the server refused says so."""
+    from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
 
     from tenants.engines.mongodb import urls
-    from tenants.engines.mongodb.base import client_for
+    from tenants.engines.mongodb.base import held_client
 
+    name = urls.database_name(url)
     try:
-        yield client_for(url), urls.database_name(url)
-    except PyMongoError as exc:
+        with held_client(url) as client:
+            yield client, name
+    except OperationFailure as exc:  # reached, and refused: authentication, authorisation, a name it will not take
+        logger.warning("database server refused an operation on %s: %s", redact(url), exc)
+        raise ProvisioningError(f"the database server of {redact(url)} refused to provision {name} "
+                                f"(code {exc.code}: authentication, permissions or the database name)") from None
+    except (ConnectionFailure, PyMongoError) as exc:
         logger.warning("cannot reach database server for %s: %s", redact(url), exc)
         raise ProvisioningError(f"cannot reach database server for {redact(url)}") from None
 
@@ -249,21 +256,27 @@ def _mongo_exists(client, name):
     return name in client.list_database_names()
 
 
-MONGO_TEMPLATES = "conduit_templates"  # {_id: schema fingerprint, database: the migrated template's name}
+# The server's `conduit_templates` database: `templates` maps a schema fingerprint to its migrated template database;
+# `claims` holds one document per tenant database name being or having been created, so creation is atomic.
+MONGO_META = "conduit_templates"
+MONGO_CLAIM_STALE_SECONDS = 600
 
 
 def _mongo_template(url, client):
     """The name of a migrated template database for the current schema on this server, building one if needed.
 
     Lock-free: each builder migrates a database of its own, then registers it under the schema fingerprint (a unique
-    _id in the server's `conduit_templates` database); a builder that loses the race drops its copy."""
+    _id); a builder that loses the race drops its copy. A registered template that is gone or incomplete (dropped by
+    hand) is unregistered and rebuilt."""
     from pymongo.errors import DuplicateKeyError
 
-    registry = client[MONGO_TEMPLATES]["templates"]
+    registry = client[MONGO_META]["templates"]
     fingerprint = schema_fingerprint()
     found = registry.find_one({"_id": fingerprint})
-    if found:
+    if found and client[found["database"]]["django_migrations"].estimated_document_count():
         return found["database"]
+    if found:
+        registry.delete_one({"_id": fingerprint, "database": found["database"]})
     from tenants.engines.mongodb import urls
 
     building = f"conduit_template_{fingerprint}_{uuid.uuid4().hex[:8]}"
@@ -280,21 +293,26 @@ def _mongo_template(url, client):
 
 
 def _mongo_create(url):
-    from pymongo.errors import CollectionInvalid
+    """Claim the name (a unique insert: of two concurrent creators exactly one wins, the other is a conflict), then
+    recreate the template's collections and indexes and copy its rows. Only the claimant drops on failure."""
+    from pymongo.errors import DuplicateKeyError
 
     with _mongo_server(url) as (client, name):
+        claims = client[MONGO_META]["claims"]
         if _mongo_exists(client, name):
             raise ProvisioningConflict(f"database {name} already exists on that server")
-        template, target = client[_mongo_template(url, client)], client[name]
-        # django_migrations first and with check_exists: of two concurrent creators of one database, one fails here.
-        collections = sorted(template.list_collection_names(), key=lambda c: c != "django_migrations")
         try:
-            for collection in collections:
-                target.create_collection(collection, check_exists=True)
-        except CollectionInvalid as exc:
-            raise ProvisioningConflict(f"database {name} already exists on that server") from exc
+            claims.insert_one({"_id": name, "at": time.time()})
+        except DuplicateKeyError:
+            # A claim whose creator died before making anything (no database) is taken over once it is stale.
+            stale = claims.find_one_and_update({"_id": name, "at": {"$lt": time.time() - MONGO_CLAIM_STALE_SECONDS}},
+                                               {"$set": {"at": time.time()}})
+            if stale is None or _mongo_exists(client, name):
+                raise ProvisioningConflict(f"database {name} already exists on that server") from None
         try:
-            for collection in collections:
+            template, target = client[_mongo_template(url, client)], client[name]
+            for collection in template.list_collection_names():
+                target.create_collection(collection)
                 indexes = [_index_model(spec) for spec in template[collection].list_indexes() if spec["name"] != "_id_"]
                 if indexes:
                     target[collection].create_indexes(indexes)
@@ -303,6 +321,7 @@ def _mongo_create(url):
                     target[collection].insert_many(documents)
         except BaseException:
             client.drop_database(name)
+            claims.delete_one({"_id": name})
             raise
 
 
@@ -316,6 +335,7 @@ def _index_model(spec):
 def _mongo_drop(url):
     with _mongo_server(url) as (client, name):
         client.drop_database(name)
+        client[MONGO_META]["claims"].delete_one({"_id": name})  # the name may be created again
 
 
 # --- Public interface ---------------------------------------------------------------------------------

@@ -2,9 +2,15 @@
 
 `username_key`/`email_key` hold accounts.models.identity_key of the value (NFKC, lower case) under a plain unique
 index, which SQLite, PostgreSQL and MongoDB all enforce; the Lower() constraints of 0003 go (MongoDB skipped them, so
-`ALICE` could be registered beside `alice` there). The fill runs through the ORM, so it works on every engine. A
-database holding two users whose keys clash stops before the unique index, with their ids named, like 0003.
+`ALICE` could be registered beside `alice` there). The fill runs through the ORM, so it works on every engine.
+
+Users whose keys clash can exist: SQLite's LOWER() and LIKE fold ASCII only, so `Émile` was accepted beside `émile`.
+The migration never stops a tenant for them (a tenant left half-migrated would answer 500s): the oldest keeps the
+key, each later one gets the key plus a separator no input can produce and its id, which keeps the unique index
+whole; a warning names them. Until an operator renames them, those later users cannot sign in by that email (sign-in
+finds the oldest), and nothing of theirs is lost.
 """
+import logging
 import unicodedata
 
 from django.db import migrations
@@ -16,21 +22,28 @@ def _key(value):  # a copy of accounts.models.identity_key: this fill stays as i
     return None if value is None else unicodedata.normalize("NFKC", value).lower()
 
 
+SEPARATOR = "\x1f"  # a control character: never in a username or email that passed validation
+logger = logging.getLogger("accounts.migrations")
+
+
 def fill_keys(apps, schema_editor):
     User = apps.get_model("accounts", "User")
     users = User.objects.using(schema_editor.connection.alias)
-    rows = list(users.order_by("pk").values_list("pk", "username", "email"))
+    keys = {}
     for index, field in ((1, "username"), (2, "email")):
         seen = {}
-        for row in rows:
-            seen.setdefault(_key(row[index]), []).append(row[0])
-        clashes = sorted(ids for ids in seen.values() if len(ids) > 1)
-        if clashes:
-            raise RuntimeError(f"accounts_user on {schema_editor.connection.alias}: users {clashes[:20]} share a "
-                               f"{field} that differs only in case or Unicode form; rename all but one of each, "
-                               f"then migrate again")
-    for pk, username, email in rows:
-        users.filter(pk=pk).update(username_key=_key(username), email_key=_key(email))
+        for pk, username, email in users.order_by("pk").values_list("pk", "username", "email"):
+            value = _key((pk, username, email)[index])
+            if value in seen:
+                logger.warning("accounts_user on %s: user %s has a %s that differs only in case or Unicode form from "
+                               "user %s's; its key is made unique with its id until an operator renames it",
+                               schema_editor.connection.alias, pk, field, seen[value])
+                value = f"{value}{SEPARATOR}{pk}"
+            else:
+                seen[value] = pk
+            keys.setdefault(pk, {})[f"{field}_key"] = value
+    for pk, values in keys.items():
+        users.filter(pk=pk).update(**values)
 
 
 class Migration(migrations.Migration):

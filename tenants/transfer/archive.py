@@ -101,7 +101,10 @@ def _snapshot(tenant, alias):
             raise TenantError(f"tenant '{tenant.slug}' changed during the export (it was made writable or moved); "
                               "retry the export")
     finally:
-        if not TenantMove.objects.filter(tenant_id=tenant.pk, status__in=TenantMove.ACTIVE).exists():
+        # Writable again only if the row is still as this export left it: an operator's or a move's switch made
+        # meanwhile stands. An export whose process died leaves the tenant read-only until `move_tenant --recover`.
+        still_ours = Tenant.objects.filter(pk=tenant.pk, updated_at=marked, read_only=True).exists()
+        if still_ours and not TenantMove.objects.filter(tenant_id=tenant.pk, status__in=TenantMove.ACTIVE).exists():
             set_read_only(tenant.pk, False)
 
 

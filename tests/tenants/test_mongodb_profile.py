@@ -66,3 +66,44 @@ def test_one_client_per_server_shared_by_its_tenant_databases(secantus):
     assert a is b and a is not other
     assert a.options.pool_options.max_pool_size == 16  # CONDUIT_MONGODB_MAX_POOL_SIZE's default
     assert client_for(f"{secantus}/c?directConnection=true&maxPoolSize=3").options.pool_options.max_pool_size == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_creators_of_one_database_one_wins_and_a_lost_template_is_rebuilt(mongo_tenant_url):
+    import threading
+
+    from tenants import provisioning
+    from tenants.engines.mongodb.base import client_for
+
+    url = mongo_tenant_url.replace("{slug}", "race")
+    outcomes, start = [], threading.Barrier(2)
+
+    def create():
+        start.wait()
+        try:
+            provisioning.database_create(url)
+            outcomes.append("created")
+        except provisioning.ProvisioningConflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=create) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert sorted(outcomes) == ["conflict", "created"]
+    client = client_for(url)
+    name = url.split("/")[3].split("?")[0]
+    assert {"content_article", "django_migrations"} <= set(client[name].list_collection_names())  # the winner's, whole
+    assert any(spec.get("unique") for spec in client[name]["accounts_user"].list_indexes())
+
+    # An operator dropped the registered template: the next tenant is still whole (the template is rebuilt).
+    template = client["conduit_templates"]["templates"].find_one({"_id": provisioning.schema_fingerprint()})
+    client.drop_database(template["database"])
+    other = mongo_tenant_url.replace("{slug}", "after")
+    provisioning.database_create(other)
+    assert "django_migrations" in client[other.split("/")[3].split("?")[0]].list_collection_names()
+    for each in (url, other):
+        provisioning.database_drop(each)
+    provisioning.database_create(url)  # a dropped name may be created again
+    provisioning.database_drop(url)

@@ -2,6 +2,8 @@
 `MongoClient` per server shared by all the tenant databases on it (docs/mongodb.md)."""
 import os
 import threading
+from collections import Counter
+from contextlib import contextmanager
 
 from bson import Int64
 from django_mongodb_backend.base import DatabaseWrapper as MongoDatabaseWrapper
@@ -14,6 +16,7 @@ from tenants.engines.mongodb.urls import server_key
 
 _clients: dict[str, MongoClient] = {}  # server_key(url) -> the process's client for that server
 _clients_lock = threading.Lock()
+_held: Counter = Counter()  # server key -> users of its client outside tenant aliases (provisioning)
 
 
 def client_for(url) -> MongoClient:
@@ -32,8 +35,44 @@ def client_for(url) -> MongoClient:
     return client
 
 
-# A forked child (gunicorn worker) must not use its parent's sockets: it starts with no clients.
-os.register_at_fork(after_in_child=_clients.clear)
+def _after_fork_in_child():
+    """A forked child (a gunicorn worker) must not use its parent's sockets or a lock another parent thread held:
+    it starts with no clients and a fresh lock."""
+    global _clients_lock
+    _clients.clear()
+    _clients_lock = threading.Lock()
+_held: Counter = Counter()  # server key -> users of its client outside tenant aliases (provisioning)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def release(url, remaining_urls):
+    """Close the client of `url`'s server once no registered tenant alias of this process uses it any more (after
+    a purge, or a move off that server). Clients are per server *and credentials*: tenants that share a server and
+    one database user share one client; a user per tenant database means a client per tenant (docs/mongodb.md)."""
+    key = server_key(url)
+    if any(server_key(other) == key for other in remaining_urls):
+        return
+    with _clients_lock:
+        client = None if _held[key] else _clients.pop(key, None)
+    if client is not None:
+        client.close()
+
+
+@contextmanager
+def held_client(url):
+    """The server's client for work outside a tenant alias (provisioning): not closed by `release` meanwhile."""
+    key = server_key(url)
+    with _clients_lock:
+        _held[key] += 1
+    try:
+        yield client_for(url)
+    finally:
+        with _clients_lock:
+            _held[key] -= 1
+            if not _held[key]:
+                del _held[key]
 
 
 def client_count() -> int:
@@ -70,7 +109,8 @@ class DatabaseWrapper(MongoDatabaseWrapper):
     validation_class = DatabaseValidation
 
     def get_new_connection(self, conn_params):
-        return client_for(self.settings_dict["HOST"])
+        # The URL with its password is kept under a key Django's settings filters hide (HOST holds it redacted).
+        return client_for(self.settings_dict["URL_SECRET"])
 
     def close_pool(self):
         """Detach this alias from the shared client; the client stays open for the server's other tenants."""

@@ -18,6 +18,10 @@ OPTIONS = frozenset(name.lower() for name in (
 AUTH_MECHANISMS = {"SCRAM-SHA-1", "SCRAM-SHA-256"}  # not MONGODB-X509/AWS/OIDC: those read files or the environment
 
 
+MAX_NAME_BYTES = 63  # MongoDB's limit on a database name
+BAD_NAME_CHARS = set('/\\. "$*<>:|?') | {"\x00"}
+
+
 class MongoURLError(ValueError):
     """The URL is not a usable MongoDB tenant database URL; the message says why (and never holds a password)."""
 
@@ -36,6 +40,10 @@ def parse(url) -> dict:
         raise MongoURLError("a MongoDB tenant URL names its database in the path: mongodb://host/conduit_{slug}")
     if parsed["collection"]:
         raise MongoURLError("a MongoDB database name cannot contain '.'")
+    name = parsed["database"]
+    if len(name.encode()) > MAX_NAME_BYTES or BAD_NAME_CHARS.intersection(name):
+        raise MongoURLError(f"MongoDB database name {name!r} must be at most {MAX_NAME_BYTES} bytes without any of "
+                            f"{' '.join(sorted(BAD_NAME_CHARS - {chr(0), ' '}))}, a space or NUL")
     refused = sorted(name for name in parsed["options"] if name.lower() not in OPTIONS)
     if refused:
         raise MongoURLError(f"MongoDB URL option {refused[0]!r} is not allowed for tenant databases")
@@ -67,9 +75,27 @@ def host_ports(url) -> list[str]:
 
 def server_key(url) -> str:
     """The URL without its database: equal for every tenant database on one cluster with one set of credentials
-    and options. Holds the password: an in-memory key only, never logged."""
+    and options. Holds the password: an in-memory key only, never logged.
+
+    Credentials are checked against the database the URL names unless it sets authSource (MongoDB's rule), so a URL
+    with credentials and no authSource keeps that database as its authSource here: a user created in the tenant's
+    own database still authenticates, with a client of its own."""
     parts = urlsplit(str(url))
-    return urlunsplit((parts.scheme, parts.netloc, "/", parts.query, ""))
+    query = parts.query
+    if "@" in parts.netloc and "authsource=" not in query.lower():
+        query = "&".join(filter(None, [query, f"authSource={parse(url)['database']}"]))
+    return urlunsplit((parts.scheme, parts.netloc, "/", query, ""))
+
+
+def redacted(url) -> str:
+    """The URL with its password replaced by ***: for settings and messages."""
+    parts = urlsplit(str(url))
+    if "@" not in parts.netloc:
+        return str(url)
+    userinfo, hosts = parts.netloc.rsplit("@", 1)
+    user = userinfo.split(":", 1)[0]
+    return urlunsplit((parts.scheme, f"{user}:***@{hosts}" if ":" in userinfo else parts.netloc, parts.path,
+                       parts.query, parts.fragment))
 
 
 def with_database(url, name) -> str:

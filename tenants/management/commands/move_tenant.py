@@ -11,7 +11,7 @@ from tenants.transfer.moving import move_prepare, move_recover, move_run
 
 
 class Command(TenantCommand):
-    help = ("Move a tenant to another database (SQLite or PostgreSQL): read-only, clone, copy, verify, switch, "
+    help = ("Move a tenant to another database (SQLite, PostgreSQL or MongoDB): read-only, clone, copy, verify, switch, "
             "writable. --recover repairs moves whose process died.")
 
     def add_arguments(self, parser):
