@@ -144,6 +144,13 @@ def article_delete(*, article: Article, user) -> None:
         article.delete()
 
 
+def _lock_article(article: Article) -> None:
+    """Serialise the favourite writes of one article: without it two users favouriting at once on PostgreSQL (READ
+    COMMITTED) each count only their own new row and the count loses one; on MongoDB the loser write-conflicts and
+    is retried."""
+    list(lock_rows(Article.objects.filter(pk=article.pk)).values_list("pk", flat=True))
+
+
 def _recount_favorites(article: Article) -> None:
     article.favorites_count = Favorite.objects.filter(article=article).count()
     article.save(update_fields=["favorites_count"])  # leaves updated_at alone
@@ -151,6 +158,7 @@ def _recount_favorites(article: Article) -> None:
 
 def article_favorite(*, article: Article, user) -> Article:
     def favorite():
+        _lock_article(article)
         Favorite.objects.get_or_create(article=article, user=user)
         _recount_favorites(article)  # concurrent favorites write-conflict on the article (MongoDB): retried
     tenant_transaction(favorite)()
@@ -159,6 +167,7 @@ def article_favorite(*, article: Article, user) -> Article:
 
 def article_unfavorite(*, article: Article, user) -> Article:
     def unfavorite():
+        _lock_article(article)
         for favorite in Favorite.objects.filter(article=article, user=user):
             favorite.delete()
         _recount_favorites(article)

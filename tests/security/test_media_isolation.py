@@ -128,8 +128,19 @@ def test_import_without_media_rekeys_every_media_row_under_the_new_prefix(stack,
     assert [k.split("/", 1)[1] for k in keys] == [k.split("/", 1)[1] for k in media_keys(alpha_url)]
 
 
+def _checksum(lines):
+    """The digest a version 2 archive records for a table (datetimes at ms), of its data lines."""
+    from tenants.transfer.archive import _tagged
+    from tenants.transfer.tables import CHECKSUM_MS, Digest
+
+    digest = Digest(CHECKSUM_MS)
+    for line in lines.splitlines():
+        digest.add([_tagged(v) for v in json.loads(line)])
+    return digest.value[1]
+
+
 def rewrite_media_rows(archive, out, old_key, new_key):
-    """Copy an archive with one media row's key replaced, and the manifest's checksum recomputed to match."""
+    """Copy an archive with one media row's key replaced, and the manifest's checksums recomputed to match."""
     with tarfile.open(archive) as src:
         members = [(m, src.extractfile(m).read()) for m in src.getmembers()]
     rows = dict(members)[next(m for m, _ in members if m.name == "data/media_media.jsonl")]
@@ -141,6 +152,7 @@ def rewrite_media_rows(archive, out, old_key, new_key):
             elif member.name == "manifest.json":
                 manifest = json.loads(data)
                 manifest["tables"]["media_media"]["sha256"] = hashlib.sha256(rows).hexdigest()
+                manifest["tables"]["media_media"]["checksum"] = _checksum(rows)  # archive version 2's digest too
                 data = json.dumps(manifest).encode()
             member.size = len(data)
             dst.addfile(member, io.BytesIO(data))
