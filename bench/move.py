@@ -22,31 +22,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import ROOT, setup_django  # noqa: E402,F401
 
 
-def populate(slug, articles, comments, users=200):
+def populate(slug, articles, comments):
+    """The tests' seed (tests/support/seed.py) with longer bodies, half the articles a month old."""
     from django.utils import timezone
 
-    from accounts.models import User
-    from content.models import Article, Comment, Favorite, Follow, Tag
+    from content.models import Article
     from tenants.context import tenant_context
-    from tenants.db import tenant_atomic
+    from tests.support.seed import seed
 
-    now = timezone.now()
-    with tenant_context(slug), tenant_atomic():
-        people = User.objects.bulk_create(
-            User(username=f"user{i}", email=f"user{i}@example.com", password="!", bio=f"bio {i}") for i in range(users))
-        tags = Tag.objects.bulk_create(Tag(name=f"tag{i}") for i in range(50))
-        rows = Article.objects.bulk_create(
-            (Article(slug=f"article-{i}", title=f"Article {i}", description="d" * 80, body="lorem ipsum " * 150,
-                     author=people[i % users], published_at=now) for i in range(articles)), batch_size=2000)
-        through = Article.tags.through
-        through.objects.bulk_create((through(article_id=a.pk, tag_id=tags[(a.pk + k) % 50].pk)
-                                     for a in rows for k in (0, 1)), batch_size=5000)
-        Comment.objects.bulk_create((Comment(article=rows[i % articles], author=people[i % users],
-                                             body=f"comment {i} " * 10) for i in range(comments)), batch_size=5000)
-        Favorite.objects.bulk_create((Favorite(user=people[i % users], article=rows[i]) for i in range(articles)),
-                                     batch_size=5000)
-        Follow.objects.bulk_create(Follow(follower=people[i], followee=people[(i + 1) % users]) for i in range(users))
-        Article.objects.filter(pk__lte=articles // 2).update(created_at=now - timedelta(days=30))
+    seed(slug, articles, comments, body_words=150, comment_words=10, spread_microseconds=False)
+    with tenant_context(slug):
+        Article.objects.filter(pk__lte=articles // 2).update(created_at=timezone.now() - timedelta(days=30))
 
 
 def timed_move(slug, target):

@@ -6,10 +6,10 @@ import subprocess
 import sys
 import tarfile
 import time
-import uuid
 
 import pytest
 
+from tests.move.test_archive import rewrite
 from tests.support.populated import PopulatedSite
 from tests.support.stack import ROOT, unique
 
@@ -127,15 +127,6 @@ def test_export_of_a_mongodb_tenant_refuses_writes_while_it_reads(mongo_stack, t
     assert set(statuses) <= {201, 503}
     time.sleep(1.0)
     assert site.post_article(token, "after the export").status_code == 201
-
-
-def rewrite(path, out, change):
-    with tarfile.open(path) as src, tarfile.open(out, "w:gz") as dst:
-        for member in src.getmembers():
-            data = change(member.name, src.extractfile(member).read())
-            member.size = len(data)
-            dst.addfile(member, io.BytesIO(data))
-    return out
 
 
 def as_version_1(manifest):
