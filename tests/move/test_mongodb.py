@@ -7,6 +7,7 @@ import sys
 import tarfile
 import time
 
+import pymongo
 import pytest
 
 from tests.move.test_archive import rewrite
@@ -214,3 +215,32 @@ def test_older_schema_archive_into_mongodb(mongo_stack, secantus, sqlite_archive
         {k: v for k, v in before.items() if not k.startswith("media/")}
     listed = stack.manage("list_tenants", "--format", "json").stdout
     assert next(t for t in json.loads(listed) if t["slug"] == new)["migrations"] == "current"
+
+
+def test_a_move_into_mongodb_killed_mid_copy_recovers_onto_its_source(mongo_stack, secantus):
+    """The same recovery as between relational engines: still read-only and whole after the kill, then back on the
+    source, writable, and the half-copied MongoDB target dropped (its name free again)."""
+    from tests.move.test_move_tenant import start_move, wait_for_pause
+
+    stack, slug = mongo_stack, unique()
+    stack.create_tenant(slug, "--database-url", f"sqlite:///{stack.data_dir}/tenants/{slug}.sqlite3")
+    site = PopulatedSite(stack, slug).populate(articles=2)
+    before, source = site.snapshot(), stack.tenant_row(slug)["database"]
+    target = mongo_url(secantus, f"{slug}_killed")
+    move = start_move(stack, slug, target, CONDUIT_MOVE_PAUSE_AT="copy")
+    wait_for_pause(move, "copy")
+    move.kill()
+    move.wait(30)
+    time.sleep(1.0)
+    token = next(iter(site.tokens.values()))
+    assert site.post_article(token, "while stuck").status_code == 503
+    assert site.snapshot() == before
+
+    assert "recovered 1 interrupted move" in stack.manage("move_tenant", "--recover").stdout
+    assert stack.tenant_row(slug)["database"] == source
+    names = pymongo.MongoClient(f"{secantus}/?directConnection=true").list_database_names()
+    assert f"conduit_{slug}_killed" not in names
+    time.sleep(1.0)
+    assert site.snapshot() == before and site.post_article(token, "after recovery").status_code == 201
+    stack.manage("move_tenant", slug, "--to", target, "--yes")  # the target's name can be used again
+    assert stack.tenant_row(slug)["database"] == target
