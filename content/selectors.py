@@ -77,7 +77,7 @@ def article_list(
     """
     if _orm_path():
         return _orm().article_list(user=user, tag=tag, author=author, favorited=favorited, feed=feed,
-                                          limit=limit, offset=offset)
+                                   limit=limit, offset=offset)
     t = _tables()
     where, params = ["a.status = %s"], [PUBLISHED]
     if tag:

@@ -368,10 +368,10 @@ def check_target(url):
     in CONDUIT_DATABASE_HOSTS. Checked before anything touches the target, so no answer says what exists there."""
     check_url(url)
     if is_mongodb(url):
-        from tenants.engines.mongodb.urls import host_ports, hosts
+        from tenants.engines.mongodb.urls import hosts
 
         allowed = {h.strip().lower() for h in conduit_settings.DATABASE_HOSTS}
-        for host, host_port in zip(hosts(url), host_ports(url)):
+        for host, host_port in hosts(url):
             if host not in allowed and host_port not in allowed:
                 raise ProvisioningError(f"database host {host!r} is not allowed for tenant databases: an operator can "
                                         "add it to CONDUIT_DATABASE_HOSTS")

@@ -75,18 +75,6 @@ def held_client(url):
                 del _held[key]
 
 
-def client_count() -> int:
-    return len(_clients)
-
-
-def close_clients():
-    """Close every client of this process (at exit, or in a forked child before first use)."""
-    with _clients_lock:
-        for client in _clients.values():
-            client.close()
-        _clients.clear()
-
-
 class DatabaseOperations(MongoOperations):
     compiler_module = "tenants.engines.mongodb.compiler"
 

@@ -26,10 +26,6 @@ class MongoURLError(ValueError):
     """The URL is not a usable MongoDB tenant database URL; the message says why (and never holds a password)."""
 
 
-def is_mongodb_url(url) -> bool:
-    return str(url).startswith(("mongodb://", "mongodb+srv://"))
-
-
 def parse(url) -> dict:
     """Validate without touching the network: hosts, database name, options against the allow-list."""
     try:
@@ -58,19 +54,12 @@ def database_name(url) -> str:
     return parse(url)["database"]
 
 
-def hosts(url) -> list[str]:
-    """Host names (lower case, no ports) of the URL: the seed list, or the SRV name of mongodb+srv."""
+def hosts(url) -> list[tuple[str, str]]:
+    """(host, "host:port") of each seed host, in lower case; for mongodb+srv, its SRV name twice (no port)."""
     parsed = parse(url)
     if parsed["fqdn"]:
-        return [parsed["fqdn"].lower()]
-    return [host.lower() for host, _port in parsed["nodelist"]]
-
-
-def host_ports(url) -> list[str]:
-    parsed = parse(url)
-    if parsed["fqdn"]:
-        return [parsed["fqdn"].lower()]
-    return [f"{host.lower()}:{port}" for host, port in parsed["nodelist"]]
+        return [(parsed["fqdn"].lower(),) * 2]
+    return [(host.lower(), f"{host.lower()}:{port}") for host, port in parsed["nodelist"]]
 
 
 def server_key(url) -> str:
