@@ -15,7 +15,6 @@ from conduit.exceptions import Conflict, constraint_name
 from tenants.db import tenant_atomic
 
 User = get_user_model()
-UNIQUE_FIELDS = ("username", "email")
 # Unique constraints of accounts_user by name, on username/email and on their keys (migration 0005): PostgreSQL
 # `<table>_<column>_key` or `<table>_<column>_<hash>_uniq`, SQLite `<table>.<column>`.
 CONFLICT_NAME = re.compile(r"accounts_user[._](username|email)(?:_key)?(?:_key|_[0-9a-f]+_uniq)?")
@@ -42,7 +41,8 @@ def _normalised(field: str, value: str | None) -> str | None:
     return value
 
 
-def _check_unique(*, username: str | None, email: str | None, exclude_id: int | None = None) -> None:
+def _taken_field(*, username: str | None, email: str | None, exclude_id: int | None = None) -> str | None:
+    """The first of username/email whose key another user (not `exclude_id`) holds, or None."""
     for field, value in (("username", username), ("email", email)):
         if value is None:
             continue
@@ -50,7 +50,14 @@ def _check_unique(*, username: str | None, email: str | None, exclude_id: int | 
         if exclude_id is not None:
             taken = taken.exclude(pk=exclude_id)
         if taken.exists():
-            raise Conflict(field)
+            return field
+    return None
+
+
+def _check_unique(*, username: str | None, email: str | None, exclude_id: int | None = None) -> None:
+    field = _taken_field(username=username, email=email, exclude_id=exclude_id)
+    if field is not None:
+        raise Conflict(field)
 
 
 def _set_password(user, password: str) -> None:
@@ -67,13 +74,7 @@ def _conflict_field(exc: IntegrityError, user) -> str | None:
     match = CONFLICT_NAME.fullmatch(constraint_name(exc) or "")
     if match:
         return match[1]
-    for field in UNIQUE_FIELDS:
-        taken = User.objects.filter(**{f"{field}_key": User.identity_key(getattr(user, field))})
-        if user.pk is not None:
-            taken = taken.exclude(pk=user.pk)
-        if taken.exists():
-            return field
-    return None
+    return _taken_field(username=user.username, email=user.email, exclude_id=user.pk)
 
 
 def _save(user) -> None:
