@@ -61,13 +61,44 @@ def test_archive_layout_and_manifest(exported):
 
 
 def rewrite(path, out, change):
-    """Copy an archive, letting `change(name, bytes)` alter members."""
+    """Copy an archive, letting `change(name, bytes)` alter members (None leaves the member out)."""
     with tarfile.open(path) as src, tarfile.open(out, "w:gz") as dst:
         for member in src.getmembers():
             data = change(member.name, src.extractfile(member).read())
+            if data is None:
+                continue
             member.size = len(data)
             dst.addfile(member, io.BytesIO(data))
     return out
+
+
+def before_media(path, out, edit_manifest=lambda manifest: manifest):
+    """A copy of an archive as it was before the media app existed: its table, files and migrations left out."""
+    def change(name, data):
+        if name == "data/media_media.jsonl" or name.startswith("media/"):
+            return None
+        if name == "manifest.json":
+            manifest = edit_manifest(json.loads(data))
+            del manifest["migrations"]["media"]
+            del manifest["tables"]["media_media"]
+            manifest["media"] = []
+            return json.dumps(manifest).encode()
+        return data
+
+    return rewrite(path, out, change)
+
+
+def assert_imported_alike(stack, site, new, before):
+    """Tenant `new`, imported from `site`'s archive, answers as `site` did (media aside) to the same users signed in
+    again; returns its client."""
+    copy = PopulatedSite(stack, new)
+    copy.articles = site.articles
+    for name in site.tokens:
+        copy.tokens[name] = copy.login(name).json()["user"]["token"]
+    shot = copy.snapshot()
+    assert {k: v for k, v in shot.items() if not k.startswith("media/")} == \
+        {k: v for k, v in before.items() if not k.startswith("media/")}
+    return copy
 
 
 def assert_refused(stack, archive, slug, message):
@@ -151,32 +182,9 @@ def test_media_keys_cannot_escape_the_tenant_prefix(stack, exported, tmp_path):
 def test_archive_from_an_older_schema_is_loaded_then_migrated_forward(stack, exported, tmp_path):
     """An archive made before the media app existed: loaded at its own schema, then migrated to the current one."""
     site, path, before = exported
-
-    def before_media(name, data):
-        if name == "manifest.json":
-            manifest = json.loads(data)
-            del manifest["migrations"]["media"]
-            del manifest["tables"]["media_media"]
-            manifest["media"] = []
-            return json.dumps(manifest).encode()
-        return data
-
-    with tarfile.open(path) as src:
-        kept = [m for m in src.getmembers() if m.name != "data/media_media.jsonl" and not m.name.startswith("media/")]
-        with tarfile.open(tmp_path / "old.tar.gz", "w:gz") as dst:
-            for member in kept:
-                data = before_media(member.name, src.extractfile(member).read())
-                member.size = len(data)
-                dst.addfile(member, io.BytesIO(data))
     new = f"{site.slug}-old"
-    stack.manage("import_tenant", tmp_path / "old.tar.gz", "--slug", new)
-    copy = PopulatedSite(stack, new)
-    copy.articles = site.articles
-    for name in site.tokens:
-        copy.tokens[name] = copy.login(name).json()["user"]["token"]
-    shot = copy.snapshot()
-    assert {k: v for k, v in shot.items() if not k.startswith("media/")} == \
-        {k: v for k, v in before.items() if not k.startswith("media/")}
+    stack.manage("import_tenant", before_media(path, tmp_path / "old.tar.gz"), "--slug", new)
+    copy = assert_imported_alike(stack, site, new, before)
     token = next(iter(copy.tokens.values()))
     assert copy.call("GET", "/api/media", token).json()["mediaCount"] == 0  # the new app's table exists, empty
     upload = copy.upload(samples.png(), "p.png", "image/png", token=token)

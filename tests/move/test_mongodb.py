@@ -1,6 +1,5 @@
 """Tenant transfer with MongoDB (SecantusDB, its own process): moves across all three engines, export/import, and
 archives from before the millisecond checksums."""
-import io
 import json
 import subprocess
 import sys
@@ -10,7 +9,7 @@ import time
 import pymongo
 import pytest
 
-from tests.move.test_archive import rewrite
+from tests.move.test_archive import assert_imported_alike, before_media, rewrite
 from tests.support.populated import PopulatedSite
 from tests.support.stack import ROOT, unique
 
@@ -185,34 +184,11 @@ def test_older_schema_archive_into_mongodb(mongo_stack, secantus, sqlite_archive
     """schema_at on MongoDB: an archive from before the media app migrates back, loads, then migrates forward."""
     stack = mongo_stack
     site, path, before = sqlite_archive
-
-    def before_media(name, data):
-        if name == "manifest.json":
-            manifest = as_version_1(json.loads(data))
-            del manifest["migrations"]["media"]
-            del manifest["tables"]["media_media"]
-            manifest["media"] = []
-            return json.dumps(manifest).encode()
-        return data
-
-    with tarfile.open(path) as src, tarfile.open(tmp_path / "old.tar.gz", "w:gz") as dst:
-        for member in src.getmembers():
-            if member.name == "data/media_media.jsonl" or member.name.startswith("media/"):
-                continue
-            data = before_media(member.name, src.extractfile(member).read())
-            member.size = len(data)
-            dst.addfile(member, io.BytesIO(data))
     new = f"{site.slug}-old"
-    result = stack.manage("import_tenant", tmp_path / "old.tar.gz", "--slug", new, "--database-url",
-                          mongo_url(secantus, f"{site.slug}_old"), check=False)
+    result = stack.manage("import_tenant", before_media(path, tmp_path / "old.tar.gz", as_version_1), "--slug", new,
+                          "--database-url", mongo_url(secantus, f"{site.slug}_old"), check=False)
     assert result.returncode == 0, result.stderr
-    copy = PopulatedSite(stack, new)
-    copy.articles = site.articles
-    for name in site.tokens:
-        copy.tokens[name] = copy.login(name).json()["user"]["token"]
-    shot = copy.snapshot()
-    assert {k: v for k, v in shot.items() if not k.startswith("media/")} == \
-        {k: v for k, v in before.items() if not k.startswith("media/")}
+    assert_imported_alike(stack, site, new, before)
     listed = stack.manage("list_tenants", "--format", "json").stdout
     assert next(t for t in json.loads(listed) if t["slug"] == new)["migrations"] == "current"
 
